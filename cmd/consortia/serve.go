@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"consortia/internal/app"
+	"consortia/internal/auth"
+	"consortia/internal/demo"
+	"consortia/internal/identity"
+	"consortia/internal/server"
+	"consortia/internal/storage"
+)
+
+type serveCmd struct {
+	Addr      string `name:"addr" default:"${addr}" help:"Address to listen on (env CONSORTIA_ADDR)."`
+	dbFlag    `embed:""`
+	BaseURL   string `name:"base-url" default:"${base_url}" help:"Public URL of the site, e.g. https://consortia.example.org; https turns on secure cookies (env CONSORTIA_BASE_URL; default http://ADDR)."`
+	Demo      bool   `name:"demo" help:"Start on a fresh embedded database filled with sample communities and people, and print how to sign in."`
+	ArgonMemo uint32 `name:"argon2-memory" default:"${argon_mem}" help:"argon2id memory cost in KiB for new password hashes (env CONSORTIA_ARGON2_MEMORY_KIB)."`
+}
+
+func (s *serveCmd) Run(e *env) error {
+	ctx := e.ctx
+	dbURL := s.DB
+	if s.Demo {
+		dir, err := os.MkdirTemp("", "consortia-demo-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		dbURL = "sqlite:" + filepath.Join(dir, "demo.db")
+	}
+	store, err := openStore(ctx, dbURL, e)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	a := app.New(store, e.log)
+	a.Password = auth.Params{Memory: s.ArgonMemo, Time: auth.DefaultParams.Time, Threads: auth.DefaultParams.Threads}
+	if s.Demo {
+		if err := demo.Seed(ctx, a); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+	}
+
+	ln, err := net.Listen("tcp", s.Addr)
+	if err != nil {
+		return err
+	}
+	baseURL := strings.TrimRight(s.BaseURL, "/")
+	if baseURL == "" {
+		baseURL = "http://" + ln.Addr().String()
+	}
+	sessions := identity.NewSessions(store, strings.HasPrefix(baseURL, "https://"))
+	metrics := server.NewMetrics(store.DB(), string(store.Dialect()))
+	handler, err := server.NewServer(a, sessions, metrics, server.Config{BaseURL: baseURL, Version: version, Demo: s.Demo}, e.log)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+
+	go cleanExpired(ctx, store, e)
+
+	e.log.Info("listening", "url", baseURL, "database", store.Target(), "dialect", store.Dialect(), "version", version)
+	if s.Demo {
+		fmt.Fprintf(e.stdout, "\nconsortia demo is running at %s\nSign in as %s with password %s\n(the demo database is fresh on every start; press Ctrl+C to stop)\n\n",
+			baseURL, demo.AdminEmail, demo.AdminPassword)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// Let in-flight requests finish; their contexts are not cancelled by
+	// the signal (BaseContext drops it), so no write is cut in the middle.
+	e.log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	e.log.Info("stopped")
+	return nil
+}
+
+// cleanExpired removes expired sessions and old login attempts hourly.
+func cleanExpired(ctx context.Context, store *storage.Store, e *env) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if err := store.DeleteExpired(ctx); err != nil && ctx.Err() == nil {
+			e.log.Warn("cleaning expired sessions", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// openStore connects and migrates.
+func openStore(ctx context.Context, url string, e *env) (*storage.Store, error) {
+	store, err := storage.Open(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	n, err := store.Migrate(ctx)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	if n > 0 {
+		e.log.Info("applied migrations", "count", n, "database", store.Target())
+	}
+	return store, nil
+}
+
+type migrateCmd struct {
+	dbFlag `embed:""`
+}
+
+func (m *migrateCmd) Run(e *env) error {
+	store, err := storage.Open(e.ctx, m.DB)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	n, err := store.Migrate(e.ctx)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(e.stdout, "applied %d migration(s) to %s\n", n, store.Target())
+	return err
+}

@@ -1,0 +1,331 @@
+package app
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"consortia/internal/auth"
+	"consortia/internal/model"
+	"consortia/internal/storage"
+)
+
+// CreateUser adds a person. actor is nil when an operator does it from the
+// command line; otherwise only admins may.
+func (a *App) CreateUser(ctx context.Context, actor *model.User, in model.UserInput, password string) (*model.User, error) {
+	if actor != nil {
+		if err := requireAdmin(actor); err != nil {
+			return nil, err
+		}
+	}
+	in.Normalize()
+	err := in.Validate()
+	if password != "" {
+		err = joinProblems(err, model.ValidatePassword("password", password))
+	}
+	if err != nil {
+		return nil, err
+	}
+	hash := ""
+	if password != "" {
+		if hash, err = auth.HashPassword(password, a.Password); err != nil {
+			return nil, err
+		}
+	}
+	var u *model.User
+	err = a.inTx(ctx, func(tx *storage.Tx) error {
+		if u, err = tx.CreateUser(ctx, in, hash); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, actor, "user.create", "user", idStr(u.ID), nil, u)
+	})
+	return u, err
+}
+
+// joinProblems merges the field errors of two validation results.
+func joinProblems(errs ...error) error {
+	var p model.Problems
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		fields := model.ErrorFields(err)
+		if len(fields) == 0 {
+			return err
+		}
+		p = append(p, fields...)
+	}
+	return p.Err()
+}
+
+func idStr(id int64) string { return strconv.FormatInt(id, 10) }
+
+// Authenticate checks an email and password. Failures are counted per
+// account and per client address in the database (so every app instance
+// sees them); past the limits sign-in is refused for a while.
+func (a *App) Authenticate(ctx context.Context, email, password, address string) (*model.User, error) {
+	account := model.NormalizeEmail(email)
+	since := time.Now().Add(-a.LoginLimits.Window)
+	byAccount, byAddress, err := a.Store.FailedLogins(ctx, account, address, since)
+	if err != nil {
+		return nil, err
+	}
+	if byAccount >= a.LoginLimits.PerAccount || byAddress >= a.LoginLimits.PerAddress {
+		return nil, model.Errorf(model.ERateLimited, "Too many failed sign-in attempts. Please wait %d minutes and try again.", int(a.LoginLimits.Window.Minutes()))
+	}
+	fail := func() (*model.User, error) {
+		if err := a.Store.RecordFailedLogin(ctx, account, address); err != nil {
+			return nil, err
+		}
+		return nil, model.Errorf(model.EUnauthorized, "The email or password is not correct.")
+	}
+	u, err := a.Store.UserByEmail(ctx, account)
+	if model.ErrorCode(err) == model.ENotFound {
+		// Hash anyway so the response time does not reveal which
+		// addresses have accounts.
+		_, _ = auth.HashPassword(password, a.Password)
+		return fail()
+	}
+	if err != nil {
+		return nil, err
+	}
+	hash, err := a.Store.PasswordHash(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	if hash == "" {
+		return fail()
+	}
+	ok, err := auth.CheckPassword(password, hash)
+	if err != nil || !ok {
+		return fail()
+	}
+	if u.DisabledAt != nil {
+		return nil, forbidden("This account is disabled. Ask the host organization's staff to enable it.")
+	}
+	if err := a.Store.ClearFailedLogins(ctx, account); err != nil {
+		return nil, err
+	}
+	return u, a.Store.TouchLogin(ctx, u.ID)
+}
+
+// ChangePassword replaces the actor's password after checking the current one.
+func (a *App) ChangePassword(ctx context.Context, actor *model.User, current, next string) error {
+	if err := requireSignIn(actor); err != nil {
+		return err
+	}
+	hash, err := a.Store.PasswordHash(ctx, actor.ID)
+	if err != nil {
+		return err
+	}
+	if ok, _ := auth.CheckPassword(current, hash); !ok {
+		var p model.Problems
+		p.Add("current_password", "is not correct")
+		return p.Err()
+	}
+	if err := model.ValidatePassword("new_password", next); err != nil {
+		return err
+	}
+	newHash, err := auth.HashPassword(next, a.Password)
+	if err != nil {
+		return err
+	}
+	return a.inTx(ctx, func(tx *storage.Tx) error {
+		if err := tx.SetPasswordHash(ctx, actor.ID, newHash); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, actor, "user.password_change", "user", idStr(actor.ID), nil, nil)
+	})
+}
+
+// SetPassword sets a user's password from the command line.
+func (a *App) SetPassword(ctx context.Context, email, password string) error {
+	if err := model.ValidatePassword("password", password); err != nil {
+		return err
+	}
+	u, err := a.Store.UserByEmail(ctx, email)
+	if err != nil {
+		return err
+	}
+	hash, err := auth.HashPassword(password, a.Password)
+	if err != nil {
+		return err
+	}
+	return a.inTx(ctx, func(tx *storage.Tx) error {
+		if err := tx.SetPasswordHash(ctx, u.ID, hash); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, nil, "user.password_set", "user", idStr(u.ID), nil, nil)
+	})
+}
+
+// CreateToken makes a new API token for owner; actor nil is the command
+// line. The token is returned once and only its hash is kept.
+func (a *App) CreateToken(ctx context.Context, actor, owner *model.User, name string) (string, *model.APIToken, error) {
+	if actor != nil {
+		if err := requireSignIn(actor); err != nil {
+			return "", nil, err
+		}
+		if actor.ID != owner.ID {
+			return "", nil, forbidden("You can only create tokens for yourself.")
+		}
+	}
+	if name == "" {
+		name = "API token"
+	}
+	if err := model.ValidateTokenName(name); err != nil {
+		return "", nil, err
+	}
+	token, hash, display, err := auth.NewToken()
+	if err != nil {
+		return "", nil, err
+	}
+	var t *model.APIToken
+	err = a.inTx(ctx, func(tx *storage.Tx) error {
+		if t, err = tx.CreateAPIToken(ctx, owner.ID, name, display, hash); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, actor, "token.create", "api_token", idStr(t.ID), nil, t)
+	})
+	return token, t, err
+}
+
+// RevokeToken deletes one of the actor's tokens.
+func (a *App) RevokeToken(ctx context.Context, actor *model.User, tokenID int64) error {
+	if err := requireSignIn(actor); err != nil {
+		return err
+	}
+	return a.inTx(ctx, func(tx *storage.Tx) error {
+		if err := tx.DeleteAPIToken(ctx, actor.ID, tokenID); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, actor, "token.revoke", "api_token", idStr(tokenID), nil, nil)
+	})
+}
+
+// UserByToken returns the enabled user owning an API token.
+func (a *App) UserByToken(ctx context.Context, token string) (*model.User, error) {
+	u, err := a.Store.UserByTokenHash(ctx, auth.HashToken(token))
+	if err != nil {
+		if model.ErrorCode(err) == model.ENotFound {
+			return nil, model.Errorf(model.EUnauthorized, "The API token is not valid.")
+		}
+		return nil, err
+	}
+	if u.DisabledAt != nil {
+		return nil, model.Errorf(model.EUnauthorized, "The API token's account is disabled.")
+	}
+	return u, nil
+}
+
+// UpdateUser lets an admin change a person's name, address and role. The
+// last enabled admin cannot be demoted.
+func (a *App) UpdateUser(ctx context.Context, actor *model.User, id int64, in model.UserInput) (*model.User, error) {
+	if err := requireAdmin(actor); err != nil {
+		return nil, err
+	}
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	var u *model.User
+	err := a.inTx(ctx, func(tx *storage.Tx) error {
+		before, err := tx.UserByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		if before.IsAdmin() && in.Role != model.RoleAdmin {
+			if n, err := tx.CountAdmins(ctx); err != nil {
+				return err
+			} else if n <= 1 {
+				return model.Errorf(model.EConflict, "%s is the last admin; make someone else an admin first.", before.Name)
+			}
+		}
+		if u, err = tx.UpdateUser(ctx, id, in); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, actor, "user.update", "user", idStr(id), before, u)
+	})
+	return u, err
+}
+
+// SetUserDisabled lets an admin disable or enable a person's account.
+func (a *App) SetUserDisabled(ctx context.Context, actor *model.User, id int64, disabled bool) (*model.User, error) {
+	if err := requireAdmin(actor); err != nil {
+		return nil, err
+	}
+	if disabled && actor.ID == id {
+		return nil, model.Errorf(model.EConflict, "You cannot disable your own account.")
+	}
+	var u *model.User
+	err := a.inTx(ctx, func(tx *storage.Tx) error {
+		before, err := tx.UserByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		if u, err = tx.SetUserDisabled(ctx, id, disabled); err != nil {
+			return err
+		}
+		action := "user.enable"
+		if disabled {
+			action = "user.disable"
+		}
+		return tx.Audit(ctx, actor, action, "user", idStr(id), before, u)
+	})
+	return u, err
+}
+
+// Person is a user with their affiliations.
+type Person struct {
+	*model.User
+	Affiliations []model.Affiliation `json:"affiliations"`
+}
+
+// ListPeople lists people for signed-in users, with their affiliations
+// loaded in one query for the page.
+func (a *App) ListPeople(ctx context.Context, actor *model.User, f model.PeopleFilter) ([]Person, int, error) {
+	if err := requireSignIn(actor); err != nil {
+		return nil, 0, err
+	}
+	users, total, err := a.Store.ListUsers(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	ids := make([]int64, len(users))
+	for i, u := range users {
+		ids[i] = u.ID
+	}
+	affs, err := a.Store.AffiliationsOfUsers(ctx, ids)
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]Person, len(users))
+	for i, u := range users {
+		out[i] = Person{User: u, Affiliations: affs[u.ID]}
+		if out[i].Affiliations == nil {
+			out[i].Affiliations = []model.Affiliation{}
+		}
+	}
+	return out, total, nil
+}
+
+// GetPerson returns one person with affiliations, for signed-in users.
+func (a *App) GetPerson(ctx context.Context, actor *model.User, id int64) (*Person, error) {
+	if err := requireSignIn(actor); err != nil {
+		return nil, err
+	}
+	u, err := a.Store.UserByID(ctx, id)
+	if err != nil {
+		return nil, model.Errorf(model.ENotFound, "No person with id %d.", id)
+	}
+	affs, err := a.Store.AffiliationsOfUser(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &Person{User: u, Affiliations: affs}, nil
+}
+
+// HashPassword hashes a password with the configured cost.
+func (a *App) HashPassword(password string) (string, error) {
+	return auth.HashPassword(password, a.Password)
+}

@@ -1,0 +1,74 @@
+package model
+
+import (
+	"net/mail"
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+var slugPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+
+// ValidSlug reports whether s is a lowercase, hyphen-separated slug of 2 to 64
+// characters that cannot be mistaken for a numeric id.
+func ValidSlug(s string) bool {
+	if len(s) < 2 || len(s) > 64 || !slugPattern.MatchString(s) {
+		return false
+	}
+	return strings.ContainsFunc(s, func(r rune) bool { return r < '0' || r > '9' })
+}
+
+// Slugify derives a slug from a name: lowercase ASCII letters and digits
+// joined by single hyphens. It may return "" for names without any.
+func Slugify(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		default:
+			dash = true
+		}
+		if b.Len() >= 64 {
+			break
+		}
+	}
+	return strings.Trim(b.String(), "-")
+}
+
+// NormalizeEmail trims and lowercases an address so it can be compared.
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// ValidEmail reports whether s is a bare address (no display name) of sane length.
+func ValidEmail(s string) bool {
+	if len(s) > 254 || strings.ContainsAny(s, " <>") {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndex(s, "@"):], ".")
+}
+
+// ValidWebURL reports whether s is an absolute http or https URL.
+func ValidWebURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && len(s) <= 2048
+}
+
+// checkText records a problem when a required text is empty or any text is
+// longer than max characters or not valid UTF-8.
+func checkText(p *Problems, field, value string, required bool, max int) {
+	switch {
+	case required && strings.TrimSpace(value) == "":
+		p.Add(field, "is required")
+	case !utf8.ValidString(value):
+		p.Add(field, "must be valid UTF-8 text")
+	case utf8.RuneCountInString(value) > max:
+		p.Add(field, "must be at most %d characters (got %d)", max, utf8.RuneCountInString(value))
+	}
+}

@@ -1,0 +1,57 @@
+// Package server assembles consortia's HTTP handler: the web pages, the
+// JSON API, health checks and metrics, behind one middleware stack.
+package server
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/alexedwards/scs/v2"
+
+	"consortia/internal/app"
+	"consortia/internal/identity"
+	"consortia/internal/problem"
+	"consortia/internal/web"
+)
+
+// Config holds the server's settings.
+type Config struct {
+	BaseURL string // e.g. https://consortia.example.org; used in links and the API document
+	Version string
+	Demo    bool // show the demo banner and sign-in hint
+}
+
+// MaxBodyBytes bounds any request body (the API has its own, smaller limit).
+const MaxBodyBytes = 1 << 20
+
+// NewServer returns the whole application as one http.Handler.
+func NewServer(a *app.App, sessions *scs.SessionManager, metrics *Metrics, cfg Config, log *slog.Logger) (http.Handler, error) {
+	ui, err := web.New(a, sessions, web.Config{BaseURL: cfg.BaseURL, Version: cfg.Version, Demo: cfg.Demo}, log)
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	addRoutes(mux, a, ui, metrics, cfg, log)
+
+	onAuthError := func(w http.ResponseWriter, r *http.Request, err error) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			problem.Write(w, r, err, log)
+			return
+		}
+		ui.Error(w, r, err)
+	}
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		onAuthError(w, r, errCrossOrigin)
+	}))
+
+	var h http.Handler = recordRoute(mux)
+	h = identity.Middleware(a, sessions, onAuthError)(h)
+	h = sessions.LoadAndSave(h)
+	h = csrf.Handler(h)
+	h = limitBody(MaxBodyBytes, h)
+	h = securityHeaders(h)
+	h = observe(log, metrics, h)
+	return h, nil
+}

@@ -1,0 +1,67 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+
+	"consortia/internal/model"
+)
+
+// CreateAPIToken stores a token's hash and its displayable prefix.
+func (q queries) CreateAPIToken(ctx context.Context, userID int64, name, prefix, hash string) (*model.APIToken, error) {
+	var t model.APIToken
+	err := q.queryRow(ctx, `INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at)
+		VALUES (?, ?, ?, ?, ?) RETURNING id, user_id, name, prefix, created_at`,
+		userID, name, prefix, hash, now()).Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, &t.CreatedAt)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	t.CreatedAt = t.CreatedAt.UTC()
+	return &t, nil
+}
+
+// UserByTokenHash returns the user owning a token and marks it used.
+func (q queries) UserByTokenHash(ctx context.Context, hash string) (*model.User, error) {
+	var id, userID int64
+	if err := q.queryRow(ctx, `SELECT id, user_id FROM api_tokens WHERE token_hash = ?`, hash).Scan(&id, &userID); err != nil {
+		return nil, mapError(err)
+	}
+	if _, err := q.exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, now(), id); err != nil {
+		return nil, err
+	}
+	return q.UserByID(ctx, userID)
+}
+
+// ListAPITokens lists a user's tokens, newest first.
+func (q queries) ListAPITokens(ctx context.Context, userID int64) ([]model.APIToken, error) {
+	rows, err := q.query(ctx, `SELECT id, user_id, name, prefix, created_at, last_used_at
+		FROM api_tokens WHERE user_id = ? ORDER BY id DESC`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []model.APIToken
+	for rows.Next() {
+		var t model.APIToken
+		var used sql.NullTime
+		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, &t.CreatedAt, &used); err != nil {
+			return nil, mapError(err)
+		}
+		t.CreatedAt = t.CreatedAt.UTC()
+		t.LastUsedAt = nullTime(used)
+		out = append(out, t)
+	}
+	return out, mapError(rows.Err())
+}
+
+// DeleteAPIToken revokes one of a user's tokens.
+func (q queries) DeleteAPIToken(ctx context.Context, userID, tokenID int64) error {
+	res, err := q.exec(ctx, `DELETE FROM api_tokens WHERE id = ? AND user_id = ?`, tokenID, userID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return model.Errorf(model.ENotFound, "No such token.")
+	}
+	return nil
+}

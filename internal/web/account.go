@@ -1,0 +1,114 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"consortia/internal/app"
+	"consortia/internal/model"
+)
+
+type accountData struct {
+	Person   *app.Person
+	Tokens   []model.APIToken
+	NewToken string
+}
+
+func (ui *UI) accountPage(r *http.Request) (*Page, error) {
+	u := user(r)
+	if u == nil {
+		return nil, model.Errorf(model.EUnauthorized, "Please sign in.")
+	}
+	person, err := ui.app.GetPerson(r.Context(), u, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	tokens, err := ui.app.Store.ListAPITokens(r.Context(), u.ID)
+	if err != nil {
+		return nil, err
+	}
+	return ui.page(r, "Your account", "account", &accountData{Person: person, Tokens: tokens}), nil
+}
+
+// Account shows the account settings: password and API tokens.
+func (ui *UI) Account() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := ui.accountPage(r)
+		if err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		ui.render(w, r, http.StatusOK, "account", p)
+	})
+}
+
+// ChangePassword handles the password form.
+func (ui *UI) ChangePassword() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := ui.accountPage(r)
+		if err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		if err := parseForm(r); err != nil {
+			ui.formFailed(w, r, err, "account", p)
+			return
+		}
+		f := r.PostForm
+		if f.Get("new_password") != f.Get("confirm_password") {
+			var pr model.Problems
+			pr.Add("confirm_password", "does not match the new password")
+			ui.formFailed(w, r, pr.Err(), "account", p)
+			return
+		}
+		if err := ui.app.ChangePassword(r.Context(), user(r), f.Get("current_password"), f.Get("new_password")); err != nil {
+			r.PostForm = nil
+			ui.formFailed(w, r, err, "account", p)
+			return
+		}
+		ui.flash(r, "Your password was changed.")
+		redirect(w, r, "/account")
+	})
+}
+
+// CreateToken makes an API token and shows it once.
+func (ui *UI) CreateToken() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := ui.accountPage(r)
+		if err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		if err := parseForm(r); err != nil {
+			ui.formFailed(w, r, err, "account", p)
+			return
+		}
+		token, _, err := ui.app.CreateToken(r.Context(), user(r), user(r), r.PostForm.Get("name"))
+		if err != nil {
+			ui.formFailed(w, r, err, "account", p)
+			return
+		}
+		// Render directly (no redirect) so the secret is never stored in
+		// the session: it is shown exactly once.
+		p, err = ui.accountPage(r)
+		if err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		p.Data.(*accountData).NewToken = token
+		ui.render(w, r, http.StatusCreated, "account", p)
+	})
+}
+
+// RevokeToken deletes a token.
+func (ui *UI) RevokeToken() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		if err := ui.app.RevokeToken(r.Context(), user(r), id); err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		ui.flash(r, "The token was revoked.")
+		redirect(w, r, "/account#tokens")
+	})
+}

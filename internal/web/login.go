@@ -1,0 +1,76 @@
+package web
+
+import (
+	"net"
+	"net/http"
+	"strings"
+
+	"consortia/internal/identity"
+)
+
+// LoginForm shows the sign-in form.
+func (ui *UI) LoginForm() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if user(r) != nil {
+			redirect(w, r, safeNext(r.URL.Query().Get("next")))
+			return
+		}
+		p := ui.page(r, "Sign in", "login", nil)
+		p.Form = r.URL.Query()
+		ui.render(w, r, http.StatusOK, "login", p)
+	})
+}
+
+// Login checks the credentials and starts a session.
+func (ui *UI) Login() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := ui.page(r, "Sign in", "login", nil)
+		if err := parseForm(r); err != nil {
+			ui.formFailed(w, r, err, "login", p)
+			return
+		}
+		u, err := ui.app.Authenticate(r.Context(), r.PostForm.Get("email"), r.PostForm.Get("password"), clientAddress(r))
+		if err != nil {
+			r.PostForm.Del("password")
+			ui.formFailed(w, r, err, "login", p)
+			return
+		}
+		if err := identity.SignIn(r.Context(), ui.sessions, u); err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		ui.flash(r, "Welcome back, "+u.Name+".")
+		redirect(w, r, safeNext(r.PostForm.Get("next")))
+	})
+}
+
+// Logout ends the session.
+func (ui *UI) Logout() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := identity.SignOut(r.Context(), ui.sessions); err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		redirect(w, r, "/")
+	})
+}
+
+// safeNext keeps post-sign-in redirects on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
+
+// clientAddress is the peer's IP, the key for per-address rate limiting.
+// Behind a proxy, the proxy's address is used: trusting a forwarded header
+// would let anyone pick their own key.
+func clientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
