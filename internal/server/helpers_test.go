@@ -38,6 +38,20 @@ var fastHash = auth.Params{Memory: 64, Time: 1, Threads: 1}
 
 func newEnv(t *testing.T, store *storage.Store) *env {
 	t.Helper()
+	e := newServerEnv(t, store)
+	e.admin = e.user("admin@example.org", "Ada Admin", model.RoleAdmin)
+	tok, _, err := e.app.CreateToken(context.Background(), nil, e.admin, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.adminToken = tok
+	return e
+}
+
+// newServerEnv starts a server on an existing database, without adding
+// anyone.
+func newServerEnv(t *testing.T, store *storage.Store) *env {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	a := app.New(store, log)
 	a.Password = fastHash
@@ -51,12 +65,6 @@ func newEnv(t *testing.T, store *storage.Store) *env {
 		t.Fatal(err)
 	}
 	e.srv.Config.Handler = h
-	e.admin = e.user("admin@example.org", "Ada Admin", model.RoleAdmin)
-	tok, _, err := a.CreateToken(context.Background(), nil, e.admin, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.adminToken = tok
 	return e
 }
 

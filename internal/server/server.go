@@ -48,8 +48,8 @@ func NewServer(a *app.App, sessions *scs.SessionManager, metrics *Metrics, cfg C
 
 	var h http.Handler = recordRoute(mux)
 	h = identity.Middleware(a, sessions, onAuthError)(h)
-	h = sessions.LoadAndSave(h)
 	h = csrf.Handler(h)
+	h = sessions.LoadAndSave(h)
 	h = limitBody(MaxBodyBytes, h)
 	h = securityHeaders(h)
 	h = observe(log, metrics, h)

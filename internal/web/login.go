@@ -73,4 +73,3 @@ func clientAddress(r *http.Request) string {
 	}
 	return host
 }
-
