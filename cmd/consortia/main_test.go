@@ -54,7 +54,7 @@ func TestUserAddAndTokenCreate(t *testing.T) {
 			db := storagetest.URL(t, d)
 			env := map[string]string{"CONSORTIA_DATABASE_URL": db, "CONSORTIA_LOG_FORMAT": "json"}
 			out, _, err := runCLI(t, env, "", "migrate")
-			if err != nil || !strings.Contains(out, "applied 1 migration") {
+			if err != nil || !strings.Contains(out, "applied ") || strings.Contains(out, "applied 0 ") {
 				t.Fatalf("migrate: %q %v", out, err)
 			}
 			out, _, err = runCLI(t, env, "", "migrate")

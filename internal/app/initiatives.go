@@ -1,0 +1,352 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"consortia/internal/model"
+	"consortia/internal/storage"
+)
+
+// withCost fills the cost estimate: hours × the initiative's rate, or the
+// site's blended rate when it has none. Integer minor units throughout.
+func withCost(in *model.Initiative, blended model.Money) {
+	if in.Rate.Amount == 0 {
+		in.Rate = blended
+	}
+	in.CostLow = model.Money{Amount: in.HoursLow * in.Rate.Amount, Currency: in.Rate.Currency}
+	in.CostHigh = model.Money{Amount: in.HoursHigh * in.Rate.Amount, Currency: in.Rate.Currency}
+}
+
+func (a *App) costs(ctx context.Context, list ...*model.Initiative) error {
+	rate, err := a.Store.BlendedRate(ctx)
+	if err != nil {
+		return err
+	}
+	for _, in := range list {
+		withCost(in, rate)
+	}
+	return nil
+}
+
+// canSeeInitiative: public ones are for everyone, the rest for people signed in.
+func canSeeInitiative(actor *model.User, in *model.Initiative) bool {
+	return in.Public || (actor != nil && actor.DisabledAt == nil)
+}
+
+func canEditInitiative(actor *model.User, in *model.Initiative) bool {
+	if actor.IsAdmin() {
+		return true
+	}
+	return actor != nil && actor.DisabledAt == nil && in.AuthorID != nil && *in.AuthorID == actor.ID && in.Status == model.StatusIdea
+}
+
+// InitiativeView is an initiative with what its page shows.
+type InitiativeView struct {
+	*model.Initiative
+	Checklist    []model.CheckItem    `json:"checklist"`
+	Ready        bool                 `json:"ready_for_candidate"`
+	History      []model.StatusChange `json:"history"`
+	CanEdit      bool                 `json:"-"`
+	CanMove      []string             `json:"-"`
+	SimilarPeers []storage.Peer       `json:"other_communities_with_this_problem"`
+	SolvedPeers  []storage.Peer       `json:"communities_that_solved_something_like_this"`
+}
+
+// GetInitiative returns an initiative with its checklist, history and the
+// communities a leader may want to meet about it.
+func (a *App) GetInitiative(ctx context.Context, actor *model.User, ref string) (*InitiativeView, error) {
+	in, err := a.Store.InitiativeByRef(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	if !canSeeInitiative(actor, in) {
+		return nil, model.Errorf(model.ENotFound, "No initiative %q.", ref)
+	}
+	if err := a.costs(ctx, in); err != nil {
+		return nil, err
+	}
+	if actor == nil {
+		hideNonPublic(in)
+	}
+	v := &InitiativeView{Initiative: in, Checklist: model.DetailChecklist(in), CanEdit: canEditInitiative(actor, in)}
+	v.Ready = model.DetailReady(v.Checklist)
+	if v.History, err = a.Store.StatusHistory(ctx, in.ID); err != nil {
+		return nil, err
+	}
+	for _, to := range model.NextStatuses(in.Status) {
+		if actor.IsAdmin() || (v.CanEdit && (to == model.StatusCandidate)) {
+			v.CanMove = append(v.CanMove, to)
+		}
+	}
+	if v.SimilarPeers, err = a.Store.CommunitiesWithThemes(ctx, in.Themes, in.ID, 6); err != nil {
+		return nil, err
+	}
+	if v.SolvedPeers, err = a.Store.SolvedBy(ctx, in.Themes, 0, actor == nil, 6); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// hideNonPublic removes links to non-public things from what a visitor sees.
+func hideNonPublic(in *model.Initiative) {
+	in.AuthorName = ""
+}
+
+// ListInitiatives lists initiatives; visitors see public ones only.
+func (a *App) ListInitiatives(ctx context.Context, actor *model.User, f model.InitiativeFilter) ([]*model.Initiative, int, error) {
+	if actor == nil {
+		f.PublicOnly = true
+	}
+	list, total, err := a.Store.ListInitiatives(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := a.costs(ctx, list...); err != nil {
+		return nil, 0, err
+	}
+	if actor == nil {
+		for _, in := range list {
+			hideNonPublic(in)
+		}
+	}
+	return list, total, nil
+}
+
+// CreateInitiative records an idea; anyone signed in may propose one.
+func (a *App) CreateInitiative(ctx context.Context, actor *model.User, in model.InitiativeInput) (*model.Initiative, error) {
+	if err := requireSignIn(actor); err != nil {
+		return nil, err
+	}
+	if !actor.IsAdmin() {
+		in.Public = false // staff decide what the public roadmap shows
+	}
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	var out *model.Initiative
+	err := a.inTx(ctx, func(tx *storage.Tx) error {
+		var err error
+		if out, err = tx.CreateInitiative(ctx, in, actor); err != nil {
+			return err
+		}
+		if err := tx.SetInitiativeStatus(ctx, out.ID, "", model.StatusIdea, actor, "Proposed.", nil); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, actor, "initiative.create", "initiative", idStr(out.ID), nil, out)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, a.costs(ctx, out)
+}
+
+// UpdateInitiative edits an initiative: staff always, the author while it
+// is an idea.
+func (a *App) UpdateInitiative(ctx context.Context, actor *model.User, ref string, version int64, in model.InitiativeInput) (*model.Initiative, error) {
+	if err := requireSignIn(actor); err != nil {
+		return nil, err
+	}
+	in.Normalize()
+	var out *model.Initiative
+	err := a.inTx(ctx, func(tx *storage.Tx) error {
+		before, err := tx.InitiativeByRef(ctx, ref)
+		if err != nil {
+			return err
+		}
+		if !canSeeInitiative(actor, before) {
+			return model.Errorf(model.ENotFound, "No initiative %q.", ref)
+		}
+		if !canEditInitiative(actor, before) {
+			return forbidden("Only staff, or the author while it is an idea, can edit this initiative.")
+		}
+		if !actor.IsAdmin() {
+			in.Public = before.Public
+		}
+		if err := in.Validate(); err != nil {
+			return err
+		}
+		if out, err = tx.UpdateInitiative(ctx, before.ID, version, in); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, actor, "initiative.update", "initiative", idStr(out.ID), before, out)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, a.costs(ctx, out)
+}
+
+// MoveInitiative changes an initiative's status. Staff make any allowed
+// move; an author may ask for their idea to become a candidate. Becoming a
+// candidate needs the level-of-detail checklist to pass: the error lists
+// what is missing.
+func (a *App) MoveInitiative(ctx context.Context, actor *model.User, ref, to, note string) (*model.Initiative, error) {
+	if err := requireSignIn(actor); err != nil {
+		return nil, err
+	}
+	var out *model.Initiative
+	err := a.inTx(ctx, func(tx *storage.Tx) error {
+		in, err := tx.InitiativeByRef(ctx, ref)
+		if err != nil {
+			return err
+		}
+		if !canSeeInitiative(actor, in) {
+			return model.Errorf(model.ENotFound, "No initiative %q.", ref)
+		}
+		if !actor.IsAdmin() && !(canEditInitiative(actor, in) && to == model.StatusCandidate) {
+			return forbidden("Only staff can move initiatives along the roadmap.")
+		}
+		if err := model.CheckStatusMove(in.Status, to); err != nil {
+			return err
+		}
+		if to == model.StatusCandidate {
+			if err := checklistError(model.DetailChecklist(in)); err != nil {
+				return err
+			}
+		}
+		if err := tx.SetInitiativeStatus(ctx, in.ID, in.Status, to, actor, note, nil); err != nil {
+			return err
+		}
+		if out, err = tx.InitiativeByRef(ctx, strconv.FormatInt(in.ID, 10)); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, actor, "initiative.status", "initiative", idStr(in.ID),
+			map[string]string{"status": in.Status}, map[string]string{"status": to, "note": note})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, a.costs(ctx, out)
+}
+
+// checklistError turns unmet checklist items into field errors.
+func checklistError(items []model.CheckItem) error {
+	var p model.Problems
+	for _, it := range items {
+		if !it.OK {
+			p.Add(it.Field, "%s: %s", it.Label, it.Message)
+		}
+	}
+	if err := p.Err(); err != nil {
+		return &model.Error{Code: model.EInvalid, Message: "This idea needs more detail before it can become a candidate.", Fields: p}
+	}
+	return nil
+}
+
+// SetTaskDone ticks a sub-task; staff or the author.
+func (a *App) SetTaskDone(ctx context.Context, actor *model.User, ref string, taskID int64, done bool) error {
+	if err := requireSignIn(actor); err != nil {
+		return err
+	}
+	return a.inTx(ctx, func(tx *storage.Tx) error {
+		in, err := tx.InitiativeByRef(ctx, ref)
+		if err != nil {
+			return err
+		}
+		isAuthor := in.AuthorID != nil && *in.AuthorID == actor.ID
+		if !actor.IsAdmin() && !isAuthor {
+			return forbidden("Only staff and the author can tick sub-tasks.")
+		}
+		if err := tx.SetTaskDone(ctx, in.ID, taskID, done); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, actor, "initiative.task", "initiative", idStr(in.ID), nil, map[string]any{"task_id": taskID, "done": done})
+	})
+}
+
+// leadOf checks the actor leads the community (staff act for any).
+func leadOf(ctx context.Context, tx *storage.Tx, actor *model.User, c *model.Community) error {
+	if actor.IsAdmin() {
+		return nil
+	}
+	affs, err := tx.AffiliationsOfUser(ctx, actor.ID)
+	if err != nil {
+		return err
+	}
+	if !model.CanEditCommunity(actor, affs, c.ID) {
+		return forbidden("Only a lead of %s (or staff) can act for it.", c.Name)
+	}
+	return nil
+}
+
+// SetInterest records that a community is interested in (or co-funded) an
+// initiative. A lead acts for their own community; co-funding is recorded
+// by staff.
+func (a *App) SetInterest(ctx context.Context, actor *model.User, ref, communityRef, kind string, on bool, note string) error {
+	if err := requireSignIn(actor); err != nil {
+		return err
+	}
+	if kind != model.InterestInterested && kind != model.InterestCoFunded {
+		var p model.Problems
+		p.Add("kind", "must be %q or %q", model.InterestInterested, model.InterestCoFunded)
+		return p.Err()
+	}
+	if kind == model.InterestCoFunded && !actor.IsAdmin() {
+		return forbidden("Co-funding is recorded by the host organization's staff.")
+	}
+	return a.inTx(ctx, func(tx *storage.Tx) error {
+		in, err := tx.InitiativeByRef(ctx, ref)
+		if err != nil {
+			return err
+		}
+		c, err := tx.CommunityByRef(ctx, communityRef)
+		if err != nil {
+			var p model.Problems
+			p.Add("community", "no community %q", communityRef)
+			return p.Err()
+		}
+		if err := leadOf(ctx, tx, actor, c); err != nil {
+			return err
+		}
+		if err := tx.SetInterest(ctx, in.ID, c.ID, kind, on, note); err != nil {
+			return err
+		}
+		action := "initiative.interest"
+		if !on {
+			action = "initiative.interest_removed"
+		}
+		return tx.Audit(ctx, actor, action, "initiative", idStr(in.ID), nil, map[string]any{"community_id": c.ID, "kind": kind, "note": note})
+	})
+}
+
+// SetBlendedRate changes the hourly rate for cost estimates; staff only.
+func (a *App) SetBlendedRate(ctx context.Context, actor *model.User, rate model.Money) error {
+	if err := requireAdmin(actor); err != nil {
+		return err
+	}
+	var p model.Problems
+	if rate.Amount <= 0 || rate.Amount > model.MaxRateMinorUnits {
+		p.Add("rate", "must be between 1 and %d minor units per hour", model.MaxRateMinorUnits)
+	}
+	if !contains(model.Currencies, rate.Currency) {
+		p.Add("currency", "must be a supported currency")
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	return a.inTx(ctx, func(tx *storage.Tx) error {
+		before, err := tx.BlendedRate(ctx)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetSetting(ctx, "blended_rate_minor", fmt.Sprint(rate.Amount)); err != nil {
+			return err
+		}
+		if err := tx.SetSetting(ctx, "blended_rate_currency", rate.Currency); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, actor, "settings.blended_rate", "settings", "blended_rate", before, rate)
+	})
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,195 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+
+	"consortia/internal/model"
+)
+
+const narrativeColumns = `id, slug, title, summary, story, gaps, public, created_at, updated_at, version`
+
+func scanNarrative(sc interface{ Scan(...any) error }) (*model.Narrative, error) {
+	var n model.Narrative
+	if err := sc.Scan(&n.ID, &n.Slug, &n.Title, &n.Summary, &n.Story, &n.Gaps, &n.Public, &n.CreatedAt, &n.UpdatedAt, &n.Version); err != nil {
+		return nil, mapError(err)
+	}
+	n.CreatedAt, n.UpdatedAt = n.CreatedAt.UTC(), n.UpdatedAt.UTC()
+	n.Themes, n.Initiatives, n.Endorsers = []string{}, []model.InitiativeRef{}, []model.CommunityRef{}
+	return &n, nil
+}
+
+// CreateNarrative inserts a narrative.
+func (q queries) CreateNarrative(ctx context.Context, in model.NarrativeInput) (*model.Narrative, error) {
+	t := now()
+	var id int64
+	err := q.queryRow(ctx, `INSERT INTO narratives (slug, title, summary, story, gaps, public, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, in.Slug, in.Title, in.Summary, in.Story, in.Gaps, in.Public, t, t).Scan(&id)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	if err := q.setNarrativeThemes(ctx, id, in.Themes); err != nil {
+		return nil, err
+	}
+	return q.NarrativeByRef(ctx, strconv.FormatInt(id, 10))
+}
+
+// UpdateNarrative replaces a narrative's fields; a non-zero version must match.
+func (q queries) UpdateNarrative(ctx context.Context, id, version int64, in model.NarrativeInput) (*model.Narrative, error) {
+	query := `UPDATE narratives SET slug = ?, title = ?, summary = ?, story = ?, gaps = ?, public = ?, updated_at = ?, version = version + 1 WHERE id = ?`
+	args := []any{in.Slug, in.Title, in.Summary, in.Story, in.Gaps, in.Public, now(), id}
+	if version != 0 {
+		query += ` AND version = ?`
+		args = append(args, version)
+	}
+	res, err := q.exec(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil, model.Errorf(model.EConflict, "This narrative was changed by someone else since you loaded it; reload and try again.")
+	}
+	if err := q.setNarrativeThemes(ctx, id, in.Themes); err != nil {
+		return nil, err
+	}
+	return q.NarrativeByRef(ctx, strconv.FormatInt(id, 10))
+}
+
+func (q queries) setNarrativeThemes(ctx context.Context, id int64, themes []string) error {
+	if _, err := q.exec(ctx, `DELETE FROM narrative_themes WHERE narrative_id = ?`, id); err != nil {
+		return err
+	}
+	for _, t := range themes {
+		if _, err := q.exec(ctx, `INSERT INTO narrative_themes (narrative_id, theme) VALUES (?, ?)`, id, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SetNarrativeInitiative links or unlinks an initiative to a narrative.
+func (q queries) SetNarrativeInitiative(ctx context.Context, narrativeID, initiativeID int64, on bool) error {
+	if !on {
+		_, err := q.exec(ctx, `DELETE FROM narrative_initiatives WHERE narrative_id = ? AND initiative_id = ?`, narrativeID, initiativeID)
+		return err
+	}
+	_, err := q.exec(ctx, `INSERT INTO narrative_initiatives (narrative_id, initiative_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, narrativeID, initiativeID)
+	return err
+}
+
+// SetNarrativeEndorsement records or removes a community's endorsement.
+func (q queries) SetNarrativeEndorsement(ctx context.Context, narrativeID, communityID int64, on bool) error {
+	if !on {
+		_, err := q.exec(ctx, `DELETE FROM narrative_endorsements WHERE narrative_id = ? AND community_id = ?`, narrativeID, communityID)
+		return err
+	}
+	_, err := q.exec(ctx, `INSERT INTO narrative_endorsements (narrative_id, community_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+		narrativeID, communityID, now())
+	return err
+}
+
+// NarrativeByRef returns a narrative by id or slug with its initiatives and endorsers.
+func (q queries) NarrativeByRef(ctx context.Context, ref string) (*model.Narrative, error) {
+	var n *model.Narrative
+	var err error
+	if id, perr := strconv.ParseInt(ref, 10, 64); perr == nil {
+		n, err = scanNarrative(q.queryRow(ctx, `SELECT `+narrativeColumns+` FROM narratives WHERE id = ?`, id))
+	} else {
+		n, err = scanNarrative(q.queryRow(ctx, `SELECT `+narrativeColumns+` FROM narratives WHERE slug = ?`, strings.ToLower(ref)))
+	}
+	if err != nil {
+		if model.ErrorCode(err) == model.ENotFound {
+			return nil, model.Errorf(model.ENotFound, "No narrative %q.", ref)
+		}
+		return nil, err
+	}
+	return n, q.loadNarrativeParts(ctx, []*model.Narrative{n})
+}
+
+// ListNarratives returns all narratives (there are tens, not thousands).
+func (q queries) ListNarratives(ctx context.Context, publicOnly bool) ([]*model.Narrative, error) {
+	query := `SELECT ` + narrativeColumns + ` FROM narratives`
+	var args []any
+	if publicOnly {
+		query += ` WHERE public = ?`
+		args = append(args, true)
+	}
+	rows, err := q.query(ctx, query+` ORDER BY title`, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []*model.Narrative
+	for rows.Next() {
+		n, err := scanNarrative(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, mapError(err)
+	}
+	return out, q.loadNarrativeParts(ctx, out)
+}
+
+func (q queries) loadNarrativeParts(ctx context.Context, list []*model.Narrative) error {
+	if len(list) == 0 {
+		return nil
+	}
+	byID := map[int64]*model.Narrative{}
+	ids := make([]int64, len(list))
+	for i, n := range list {
+		byID[n.ID], ids[i] = n, n.ID
+	}
+	ph, args := placeholders(ids)
+	run := func(query string, fn func(*sql.Rows) error) error {
+		rows, err := q.query(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := fn(rows); err != nil {
+				return mapError(err)
+			}
+		}
+		return mapError(rows.Err())
+	}
+	if err := run(`SELECT narrative_id, theme FROM narrative_themes WHERE narrative_id IN (`+ph+`) ORDER BY theme`, func(r *sql.Rows) error {
+		var id int64
+		var t string
+		if err := r.Scan(&id, &t); err != nil {
+			return err
+		}
+		byID[id].Themes = append(byID[id].Themes, t)
+		return nil
+	}); err != nil {
+		return err
+	}
+	if err := run(`SELECT ni.narrative_id, i.id, i.slug, i.title, i.status, i.public FROM narrative_initiatives ni
+		JOIN initiatives i ON i.id = ni.initiative_id WHERE ni.narrative_id IN (`+ph+`) ORDER BY i.title`, func(r *sql.Rows) error {
+		var id int64
+		var in model.InitiativeRef
+		if err := r.Scan(&id, &in.ID, &in.Slug, &in.Title, &in.Status, &in.Public); err != nil {
+			return err
+		}
+		byID[id].Initiatives = append(byID[id].Initiatives, in)
+		return nil
+	}); err != nil {
+		return err
+	}
+	return run(`SELECT e.narrative_id, c.id, c.slug, c.name FROM narrative_endorsements e JOIN communities c ON c.id = e.community_id
+		WHERE e.narrative_id IN (`+ph+`) AND c.archived_at IS NULL ORDER BY c.name`, func(r *sql.Rows) error {
+		var id int64
+		var c model.CommunityRef
+		if err := r.Scan(&id, &c.ID, &c.Slug, &c.Name); err != nil {
+			return err
+		}
+		byID[id].Endorsers = append(byID[id].Endorsers, c)
+		return nil
+	})
+}
