@@ -132,9 +132,6 @@ func (a *App) CreateInitiative(ctx context.Context, actor *model.User, in model.
 		if out, err = tx.CreateInitiative(ctx, in, actor); err != nil {
 			return err
 		}
-		if err := tx.SetInitiativeStatus(ctx, out.ID, "", model.StatusIdea, actor, "Proposed.", nil); err != nil {
-			return err
-		}
 		return tx.Audit(ctx, actor, "initiative.create", "initiative", idStr(out.ID), nil, out)
 	})
 	if err != nil {

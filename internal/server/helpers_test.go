@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"consortia/internal/app"
@@ -30,6 +31,8 @@ type env struct {
 	admin *model.User
 	// adminToken is an API token of the admin.
 	adminToken string
+	// queries counts the database queries made while serving requests.
+	queries atomic.Int64
 }
 
 const testPassword = "correct horse battery staple"
@@ -64,7 +67,9 @@ func newServerEnv(t *testing.T, store *storage.Store) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.srv.Config.Handler = h
+	e.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r.WithContext(storage.WithQueryCounter(r.Context(), &e.queries)))
+	})
 	return e
 }
 
@@ -192,6 +197,14 @@ func (b *browser) post(path string, form url.Values) response {
 func (b *browser) login(email, password string) response {
 	b.e.t.Helper()
 	return b.post("/login", url.Values{"email": {email}, "password": {password}})
+}
+
+// queriesFor returns how many database queries one GET of path makes.
+func (b *browser) queriesFor(path string) (int64, response) {
+	b.e.t.Helper()
+	before := b.e.queries.Load()
+	r := b.get(path)
+	return b.e.queries.Load() - before, r
 }
 
 // count returns the number of rows of a table.

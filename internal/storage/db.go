@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -187,17 +188,35 @@ type queries struct {
 	dialect Dialect
 }
 
+// queryCounterKey marks a context whose queries are counted (tests check
+// that pages issue a constant number of queries, never one per row).
+type queryCounterKey struct{}
+
+// WithQueryCounter returns a context that counts the queries run with it.
+func WithQueryCounter(ctx context.Context, n *atomic.Int64) context.Context {
+	return context.WithValue(ctx, queryCounterKey{}, n)
+}
+
+func countQuery(ctx context.Context) {
+	if n, ok := ctx.Value(queryCounterKey{}).(*atomic.Int64); ok {
+		n.Add(1)
+	}
+}
+
 func (q queries) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	countQuery(ctx)
 	res, err := q.ex.ExecContext(ctx, q.rebind(query), args...)
 	return res, mapError(err)
 }
 
 func (q queries) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	countQuery(ctx)
 	rows, err := q.ex.QueryContext(ctx, q.rebind(query), args...)
 	return rows, mapError(err)
 }
 
 func (q queries) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	countQuery(ctx)
 	return q.ex.QueryRowContext(ctx, q.rebind(query), args...)
 }
 

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"strconv"
 	"strings"
+	"time"
 
 	"consortia/internal/model"
 )
@@ -49,6 +50,9 @@ func (q queries) CreateInitiative(ctx context.Context, in model.InitiativeInput,
 	var id int64
 	if err := row.Scan(&id); err != nil {
 		return nil, mapError(err)
+	}
+	if err := q.recordStatusChange(ctx, id, "", model.StatusIdea, authorID, authorName, t, "Proposed."); err != nil {
+		return nil, err
 	}
 	if err := q.setInitiativeParts(ctx, id, in); err != nil {
 		return nil, err
@@ -149,8 +153,12 @@ func (q queries) SetInitiativeStatus(ctx context.Context, id int64, from, to str
 		updated_at = ?, version = version + 1 WHERE id = ?`, to, t, name, priority, t, id); err != nil {
 		return err
 	}
+	return q.recordStatusChange(ctx, id, from, to, byID, name, t, note)
+}
+
+func (q queries) recordStatusChange(ctx context.Context, id int64, from, to string, byID any, name string, at time.Time, note string) error {
 	_, err := q.exec(ctx, `INSERT INTO initiative_status_history (initiative_id, from_status, to_status, by_id, by_name, at, note)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, id, from, to, byID, name, t, note)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, id, from, to, byID, name, at, note)
 	return err
 }
 
