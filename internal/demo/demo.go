@@ -131,9 +131,10 @@ func Seed(ctx context.Context, a *app.App) error {
 	if stats.Communities+stats.Archived > 0 {
 		return fmt.Errorf("the database already has communities; the demo needs an empty one")
 	}
-	return a.Store.InTx(ctx, func(tx *storage.Tx) error {
-		return seed(ctx, a, tx)
-	})
+	if err := a.Store.InTx(ctx, func(tx *storage.Tx) error { return seed(ctx, a, tx) }); err != nil {
+		return err
+	}
+	return seedRoadmap(ctx, a)
 }
 
 func seed(ctx context.Context, a *app.App, tx *storage.Tx) error {
