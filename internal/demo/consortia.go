@@ -117,8 +117,8 @@ func seedNarrativesAndConsortia(ctx context.Context, a *app.App, admin *model.Us
 		return err
 	}
 	members := []struct {
-		community string
-		roles     []string
+		community  string
+		roles      []string
 		co, cr, ea string
 	}{
 		{"northfield-university-data-science", []string{model.RoleReactPrioritize, model.RoleCoFund, model.RoleTest}, "lots", "some", "lots"},
@@ -164,7 +164,7 @@ func seedNarrativesAndConsortia(ctx context.Context, a *app.App, admin *model.Us
 		return err
 	}
 	_, err = a.ProposeConsortium(ctx, grace, model.ConsortiumInput{Name: "Hubs and Campus HPC",
-		Problem: "Researchers want to move between interactive notebooks and the campus cluster without copying data or logging in twice.",
+		Problem:    "Researchers want to move between interactive notebooks and the campus cluster without copying data or logging in twice.",
 		Visibility: model.VisibilityMembers, CriticalCommunities: 3, CriticalPeople: 4})
 	return err
 }
