@@ -60,6 +60,9 @@ type cli struct {
 	User    userCmd    `cmd:"" help:"Manage people's accounts."`
 	Token   tokenCmd   `cmd:"" help:"Manage API tokens."`
 	Version versionCmd `cmd:"" help:"Print the version."`
+
+	Tally  tallyCmd  `cmd:"" help:"Re-tally exported ballots offline (PrefLib or JSON) and print the result as JSON."`
+	Budget budgetCmd `cmd:"" help:"Allocate a budget from a pabulib .pb file and print the result as JSON."`
 }
 
 // dbFlag is shared by every command that opens the database.

@@ -413,6 +413,7 @@ type InitiativeFilter struct {
 	Theme        string
 	NarrativeID  int64
 	ConsortiumID int64
+	IDs          []int64 // only these, when not empty
 	PublicOnly   bool
 	Page         Page
 }

@@ -237,6 +237,10 @@ func (q queries) ListInitiatives(ctx context.Context, f model.InitiativeFilter) 
 	if f.ConsortiumID != 0 {
 		where, args = append(where, "id IN (SELECT initiative_id FROM consortium_initiatives WHERE consortium_id = ?)"), append(args, f.ConsortiumID)
 	}
+	if len(f.IDs) > 0 {
+		ph, ids := placeholders(f.IDs)
+		where, args = append(where, "id IN ("+ph+")"), append(args, ids...)
+	}
 	cond := strings.Join(where, " AND ")
 	var total int
 	if err := q.queryRow(ctx, `SELECT COUNT(*) FROM initiatives WHERE `+cond, args...).Scan(&total); err != nil {

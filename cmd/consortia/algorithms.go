@@ -1,0 +1,81 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"consortia/internal/budget"
+	"consortia/internal/tally"
+)
+
+// The offline commands reuse exactly the code the web application runs, so
+// anyone can reproduce a published result from exported files.
+
+type tallyCmd struct {
+	Method   string `name:"method" enum:"schulze,ranked-pairs,borda,approval,score,dot," default:"" help:"Counting method: schulze (default for ranked ballots), ranked-pairs, borda, approval, score, dot."`
+	Strength string `name:"strength" enum:"winning,margin,ratio," default:"" help:"Schulze and ranked pairs: how to measure a head-to-head win (default winning votes)."`
+	Unranked string `name:"unranked" enum:"tied-last,ignore," default:"" help:"Ranked ballots: unranked candidates are tied last (default) or ignored."`
+	File     string `arg:"" name:"FILE" help:"PrefLib ordinal file (.soc, .soi, .toc, .toi) or the JSON ballot export (.json); - for standard input as JSON."`
+}
+
+func (c *tallyCmd) Run(e *env) error {
+	r, name, closeFn, err := openInput(e, c.File, ".json")
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	election, err := tally.ParseFile(name, r)
+	if err != nil {
+		return fmt.Errorf("%s: %w", c.File, err)
+	}
+	res, err := tally.Tally(election, tally.Options{Method: tally.Method(c.Method), Strength: tally.LinkStrength(c.Strength), Unranked: tally.Unranked(c.Unranked)})
+	if err != nil {
+		return fmt.Errorf("%s: %w", c.File, err)
+	}
+	return tally.WriteResultJSON(e.stdout, res)
+}
+
+type budgetCmd struct {
+	Rule       string `name:"rule" enum:"mes,greedy" default:"mes" help:"Allocation rule: mes (Method of Equal Shares) or greedy (by votes)."`
+	Utility    string `name:"utility" enum:"cost,cardinality," default:"" help:"MES utilities: cost (default for approval ballots) or cardinality."`
+	Completion string `name:"completion" enum:"none,add1,greedy,add1-greedy" default:"none" help:"What to do with budget MES leaves unspent: none, add1 (raise each voter's budget by one unit until it would overspend), greedy, or add1 then greedy."`
+	File       string `arg:"" name:"FILE" help:"A pabulib .pb file; - for standard input."`
+}
+
+func (c *budgetCmd) Run(e *env) error {
+	r, _, closeFn, err := openInput(e, c.File, ".pb")
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	inst, err := budget.ParsePB(r)
+	if err != nil {
+		return fmt.Errorf("%s: %w", c.File, err)
+	}
+	res, err := budget.Allocate(inst, budget.Options{Rule: budget.Rule(c.Rule), Utility: budget.Utility(c.Utility), Completion: budget.Completion(c.Completion)})
+	if err != nil {
+		return fmt.Errorf("%s: %w", c.File, err)
+	}
+	return writeJSON(e.stdout, res)
+}
+
+// openInput opens a file argument, "-" meaning standard input (named with
+// the given extension so format detection works).
+func openInput(e *env, path, stdinExt string) (io.Reader, string, func(), error) {
+	if path == "-" {
+		return e.stdin, "stdin" + stdinExt, func() {}, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	return f, path, func() { f.Close() }, nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

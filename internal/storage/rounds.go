@@ -1,0 +1,231 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strconv"
+
+	"consortia/internal/model"
+)
+
+const roundSelect = `SELECT r.id, r.consortium_id, c.slug, c.name, r.title, r.quarter, r.ballot_type, r.method, r.strength, r.unranked,
+	r.max_score, r.dot_points, r.opens_at, r.closes_at, r.live_results, r.published_at, r.applied_at, r.created_at,
+	(SELECT COUNT(*) FROM ballots b WHERE b.round_id = r.id)
+	FROM rounds r JOIN consortia c ON c.id = r.consortium_id`
+
+func scanRound(sc interface{ Scan(...any) error }) (*model.Round, error) {
+	var r model.Round
+	var published, applied sql.NullTime
+	err := sc.Scan(&r.ID, &r.ConsortiumID, &r.ConsortiumSlug, &r.ConsortiumName, &r.Title, &r.Quarter, &r.BallotType, &r.Method,
+		&r.Strength, &r.Unranked, &r.MaxScore, &r.DotPoints, &r.OpensAt, &r.ClosesAt, &r.LiveResults, &published, &applied,
+		&r.CreatedAt, &r.BallotCount)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	r.OpensAt, r.ClosesAt, r.CreatedAt = r.OpensAt.UTC(), r.ClosesAt.UTC(), r.CreatedAt.UTC()
+	r.PublishedAt, r.AppliedAt = nullTime(published), nullTime(applied)
+	r.Candidates, r.Weights = []model.InitiativeRef{}, map[int64]int{}
+	return &r, nil
+}
+
+// CreateRound inserts a round with its candidates and weights.
+func (q queries) CreateRound(ctx context.Context, consortiumID int64, in model.RoundInput) (*model.Round, error) {
+	var id int64
+	err := q.queryRow(ctx, `INSERT INTO rounds (consortium_id, title, quarter, ballot_type, method, strength, unranked, max_score,
+		dot_points, opens_at, closes_at, live_results, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		consortiumID, in.Title, in.Quarter, in.BallotType, in.Method, in.Strength, in.Unranked, in.MaxScore, in.DotPoints,
+		in.OpensAt, in.ClosesAt, in.LiveResults, now()).Scan(&id)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	if err := q.setRoundParts(ctx, id, in); err != nil {
+		return nil, err
+	}
+	return q.RoundByID(ctx, id)
+}
+
+// UpdateRound changes a round that has no ballots yet.
+func (q queries) UpdateRound(ctx context.Context, id int64, in model.RoundInput) (*model.Round, error) {
+	_, err := q.exec(ctx, `UPDATE rounds SET title = ?, quarter = ?, ballot_type = ?, method = ?, strength = ?, unranked = ?,
+		max_score = ?, dot_points = ?, opens_at = ?, closes_at = ?, live_results = ? WHERE id = ?`,
+		in.Title, in.Quarter, in.BallotType, in.Method, in.Strength, in.Unranked, in.MaxScore, in.DotPoints, in.OpensAt, in.ClosesAt,
+		in.LiveResults, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := q.setRoundParts(ctx, id, in); err != nil {
+		return nil, err
+	}
+	return q.RoundByID(ctx, id)
+}
+
+func (q queries) setRoundParts(ctx context.Context, id int64, in model.RoundInput) error {
+	for _, stmt := range []string{`DELETE FROM round_candidates WHERE round_id = ?`, `DELETE FROM round_weights WHERE round_id = ?`} {
+		if _, err := q.exec(ctx, stmt, id); err != nil {
+			return err
+		}
+	}
+	for _, c := range in.CandidateIDs {
+		if _, err := q.exec(ctx, `INSERT INTO round_candidates (round_id, initiative_id) VALUES (?, ?)`, id, c); err != nil {
+			return conflictAs(err, "candidate_ids", "names an initiative that does not exist")
+		}
+	}
+	for c, w := range in.Weights {
+		if _, err := q.exec(ctx, `INSERT INTO round_weights (round_id, community_id, weight) VALUES (?, ?, ?)`, id, c, w); err != nil {
+			return conflictAs(err, "weights", "names a community that does not exist")
+		}
+	}
+	return nil
+}
+
+// SetRoundPublished publishes (or with at nil, unpublishes) results.
+func (q queries) SetRoundPublished(ctx context.Context, id int64) error {
+	_, err := q.exec(ctx, `UPDATE rounds SET published_at = ? WHERE id = ? AND published_at IS NULL`, now(), id)
+	return err
+}
+
+// SetRoundApplied records that the roadmap was set from the round.
+func (q queries) SetRoundApplied(ctx context.Context, id int64) error {
+	_, err := q.exec(ctx, `UPDATE rounds SET applied_at = ? WHERE id = ?`, now(), id)
+	return err
+}
+
+// RoundByID returns a round with candidates and weights.
+func (q queries) RoundByID(ctx context.Context, id int64) (*model.Round, error) {
+	r, err := scanRound(q.queryRow(ctx, roundSelect+` WHERE r.id = ?`, id))
+	if err != nil {
+		if model.ErrorCode(err) == model.ENotFound {
+			return nil, model.Errorf(model.ENotFound, "No round %d.", id)
+		}
+		return nil, err
+	}
+	return r, q.loadRoundParts(ctx, []*model.Round{r})
+}
+
+// RoundsOf lists a consortium's rounds, newest first.
+func (q queries) RoundsOf(ctx context.Context, consortiumID int64) ([]*model.Round, error) {
+	rows, err := q.query(ctx, roundSelect+` WHERE r.consortium_id = ? ORDER BY r.opens_at DESC, r.id DESC`, consortiumID)
+	if err != nil {
+		return nil, err
+	}
+	var out []*model.Round
+	for rows.Next() {
+		r, err := scanRound(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, mapError(err)
+	}
+	return out, q.loadRoundParts(ctx, out)
+}
+
+func (q queries) loadRoundParts(ctx context.Context, rounds []*model.Round) error {
+	if len(rounds) == 0 {
+		return nil
+	}
+	byID := map[int64]*model.Round{}
+	ids := make([]int64, len(rounds))
+	for i, r := range rounds {
+		byID[r.ID], ids[i] = r, r.ID
+	}
+	ph, args := placeholders(ids)
+	rows, err := q.query(ctx, `SELECT rc.round_id, i.id, i.slug, i.title, i.status, i.public FROM round_candidates rc
+		JOIN initiatives i ON i.id = rc.initiative_id WHERE rc.round_id IN (`+ph+`) ORDER BY i.title, i.id`, args...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id int64
+		var in model.InitiativeRef
+		if err := rows.Scan(&id, &in.ID, &in.Slug, &in.Title, &in.Status, &in.Public); err != nil {
+			rows.Close()
+			return mapError(err)
+		}
+		byID[id].Candidates = append(byID[id].Candidates, in)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return mapError(err)
+	}
+	rows, err = q.query(ctx, `SELECT round_id, community_id, weight FROM round_weights WHERE round_id IN (`+ph+`)`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, c int64
+		var w int
+		if err := rows.Scan(&id, &c, &w); err != nil {
+			return mapError(err)
+		}
+		byID[id].Weights[c] = w
+	}
+	return mapError(rows.Err())
+}
+
+// CastBallot stores (or replaces) a community's ballot.
+func (q queries) CastBallot(ctx context.Context, roundID, communityID int64, by *model.User, b model.BallotInput) error {
+	buf, err := json.Marshal(b)
+	if err != nil {
+		return err
+	}
+	_, err = q.exec(ctx, `INSERT INTO ballots (round_id, community_id, cast_by_id, cast_by_name, cast_at, ballot) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (round_id, community_id) DO UPDATE SET cast_by_id = excluded.cast_by_id, cast_by_name = excluded.cast_by_name,
+		cast_at = excluded.cast_at, ballot = excluded.ballot`, roundID, communityID, by.ID, by.Name, now(), string(buf))
+	return err
+}
+
+// Ballots lists a round's ballots.
+func (q queries) Ballots(ctx context.Context, roundID int64) ([]model.Ballot, error) {
+	rows, err := q.query(ctx, `SELECT b.community_id, c.name, b.cast_by_name, b.cast_at, b.ballot FROM ballots b
+		JOIN communities c ON c.id = b.community_id WHERE b.round_id = ? ORDER BY b.community_id`, roundID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []model.Ballot{}
+	for rows.Next() {
+		var b model.Ballot
+		var raw string
+		if err := rows.Scan(&b.CommunityID, &b.CommunityName, &b.CastByName, &b.CastAt, &raw); err != nil {
+			return nil, mapError(err)
+		}
+		if err := json.Unmarshal([]byte(raw), &b.Ballot); err != nil {
+			return nil, err
+		}
+		b.CastAt = b.CastAt.UTC()
+		out = append(out, b)
+	}
+	return out, mapError(rows.Err())
+}
+
+// SetPriorities moves initiatives to upcoming in the given order.
+func (q queries) SetPriorities(ctx context.Context, ordered []int64, by *model.User, note string) error {
+	for i, id := range ordered {
+		in, err := q.InitiativeByRef(ctx, strconv.FormatInt(id, 10))
+		if err != nil {
+			return err
+		}
+		prio := i + 1
+		to := in.Status
+		if in.Status == model.StatusCandidate || in.Status == model.StatusIdea {
+			to = model.StatusUpcoming
+		}
+		if to != in.Status {
+			if err := q.SetInitiativeStatus(ctx, id, in.Status, to, by, note, &prio); err != nil {
+				return err
+			}
+			continue
+		}
+		if _, err := q.exec(ctx, `UPDATE initiatives SET priority = ?, updated_at = ? WHERE id = ?`, prio, now(), id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
