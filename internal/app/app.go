@@ -31,6 +31,15 @@ type App struct {
 	Password    auth.Params
 	LoginLimits LoginLimits
 	Log         *slog.Logger
+	// Clock tells the time rounds open and close by; tests set it.
+	Clock func() time.Time
+}
+
+func (a *App) now() time.Time {
+	if a.Clock != nil {
+		return a.Clock()
+	}
+	return time.Now()
 }
 
 // New returns an App with default settings.

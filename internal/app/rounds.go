@@ -6,18 +6,11 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
-	"time"
 
 	"consortia/internal/model"
 	"consortia/internal/storage"
 	"consortia/internal/tally"
 )
-
-// now is the clock rounds are judged by; tests move it.
-var now = time.Now
-
-// SetClock replaces the clock (tests only).
-func (a *App) SetClock(f func() time.Time) { now = f }
 
 // CreateRound opens a prioritization round in a consortium; staff only.
 // Candidates must be initiatives in the consortium's scope.
@@ -144,7 +137,7 @@ func (a *App) GetRound(ctx context.Context, actor *model.User, id int64) (*Round
 	if err != nil {
 		return nil, model.Errorf(model.ENotFound, "No round %d.", id)
 	}
-	v := &RoundView{Round: r, State: r.State(now()), Consortium: c}
+	v := &RoundView{Round: r, State: r.State(a.now()), Consortium: c}
 	v.CanSeeResult = v.State == model.RoundPublished || (r.LiveResults && v.State != model.RoundDraft) ||
 		(actor.IsAdmin() && v.State == model.RoundClosed)
 	ballots, err := a.Store.Ballots(ctx, r.ID)
@@ -243,7 +236,7 @@ func (a *App) CastBallot(ctx context.Context, actor *model.User, roundID int64, 
 		if err != nil {
 			return model.Errorf(model.ENotFound, "No round %d.", roundID)
 		}
-		switch r.State(now()) {
+		switch r.State(a.now()) {
 		case model.RoundDraft:
 			return model.Errorf(model.EConflict, "Voting opens %s.", r.OpensAt.Format("2 Jan 2006 15:04 MST"))
 		case model.RoundClosed, model.RoundPublished:
@@ -283,7 +276,7 @@ func (a *App) PublishResults(ctx context.Context, actor *model.User, roundID int
 		if err != nil {
 			return err
 		}
-		if st := r.State(now()); st != model.RoundClosed {
+		if st := r.State(a.now()); st != model.RoundClosed {
 			return model.Errorf(model.EConflict, "Only a closed, unpublished round can be published (this one is %s).", st)
 		}
 		if err := tx.SetRoundPublished(ctx, r.ID); err != nil {
@@ -306,7 +299,7 @@ func (a *App) ApplyPriorities(ctx context.Context, actor *model.User, roundID in
 		if err != nil {
 			return err
 		}
-		if st := r.State(now()); st != model.RoundClosed && st != model.RoundPublished {
+		if st := r.State(a.now()); st != model.RoundClosed && st != model.RoundPublished {
 			return model.Errorf(model.EConflict, "The round is %s; priorities come from a closed round.", st)
 		}
 		ballots, err := tx.Ballots(ctx, r.ID)

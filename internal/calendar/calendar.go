@@ -1,0 +1,71 @@
+// Package calendar writes consortium meetings as iCalendar (RFC 5545) feeds
+// that Google Calendar, Outlook and Thunderbird can subscribe to.
+package calendar
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	ics "github.com/arran4/golang-ical"
+
+	"consortia/internal/model"
+)
+
+// UID is a meeting's stable identifier: it never changes when the meeting
+// does, so calendars update the event instead of adding a second one.
+func UID(baseURL string, meetingID int64) string {
+	host := "consortia"
+	if u, err := url.Parse(baseURL); err == nil && u.Hostname() != "" {
+		host = u.Hostname()
+	}
+	return fmt.Sprintf("meeting-%d@%s", meetingID, host)
+}
+
+// Feed returns a calendar with the meetings; consortia names each
+// meeting's consortium by id. Lines end in CRLF as RFC 5545 requires.
+func Feed(name, baseURL string, meetings []*model.Meeting, consortia map[int64]*model.Consortium) string {
+	cal := ics.NewCalendarFor("consortia")
+	cal.SetMethod(ics.MethodPublish)
+	cal.SetName(name)
+	cal.SetXWRCalName(name)
+	cal.SetRefreshInterval("PT1H")
+	cal.SetXPublishedTTL("PT1H")
+	for _, m := range meetings {
+		ev := cal.AddEvent(UID(baseURL, m.ID))
+		ev.SetDtStampTime(m.UpdatedAt)
+		ev.SetCreatedTime(m.CreatedAt)
+		ev.SetModifiedAt(m.UpdatedAt)
+		ev.SetSequence(m.Sequence)
+		ev.SetStartAt(m.StartsAt)
+		ev.SetEndAt(m.EndsAt())
+		title := m.Title
+		if c := consortia[m.ConsortiumID]; c != nil {
+			title = c.Name + ": " + m.Title
+		}
+		ev.SetSummary(title)
+		link := strings.TrimRight(baseURL, "/") + fmt.Sprintf("/meetings/%d", m.ID)
+		ev.SetURL(link)
+		loc := m.Location
+		if m.VideoURL != "" {
+			if loc != "" {
+				loc += " / "
+			}
+			loc += m.VideoURL
+		}
+		if loc != "" {
+			ev.SetLocation(loc)
+		}
+		desc := strings.TrimSpace(m.Agenda)
+		if desc != "" {
+			desc += "\n\n"
+		}
+		ev.SetDescription(desc + "Details, RSVP and notes: " + link)
+		if m.Cancelled {
+			ev.SetStatus(ics.ObjectStatusCancelled)
+		} else {
+			ev.SetStatus(ics.ObjectStatusConfirmed)
+		}
+	}
+	return cal.Serialize(ics.WithNewLineWindows)
+}
