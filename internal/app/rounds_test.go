@@ -94,9 +94,9 @@ func TestQuarterlyPrioritization(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Bad ballots, each refused.
-		code(t, cast("delta", []int64{dash}), model.EForbidden)                 // no react & prioritize role
-		code(t, cast("alpha", []int64{dash}, []int64{dash}), model.EInvalid)    // duplicate
-		code(t, cast("alpha", []int64{9999}), model.EInvalid)                   // unknown candidate
+		code(t, cast("delta", []int64{dash}), model.EForbidden)              // no react & prioritize role
+		code(t, cast("alpha", []int64{dash}, []int64{dash}), model.EInvalid) // duplicate
+		code(t, cast("alpha", []int64{9999}), model.EInvalid)                // unknown candidate
 		code(t, f.a.CastBallot(f.ctx, leads["alpha"], r.ID, "beta", model.BallotInput{Ranking: [][]int64{{dash}}}), model.EForbidden)
 
 		// Results are hidden while open.
