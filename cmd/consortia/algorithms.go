@@ -7,6 +7,8 @@ import (
 	"os"
 
 	"consortia/internal/budget"
+	"consortia/internal/matching"
+	"consortia/internal/pledge"
 	"consortia/internal/tally"
 )
 
@@ -78,4 +80,51 @@ func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+type pledgesCmd struct {
+	Resolve pledgesResolveCmd `cmd:"" help:"Resolve conditional and matching pledges exactly and print which take effect, as JSON."`
+}
+
+type pledgesResolveCmd struct {
+	File string `arg:"" name:"FILE" help:"The pledges JSON file (see the documentation of the format); - for standard input."`
+}
+
+func (c *pledgesResolveCmd) Run(e *env) error {
+	r, _, closeFn, err := openInput(e, c.File, ".json")
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	in, err := pledge.ParseInput(r)
+	if err != nil {
+		return fmt.Errorf("%s: %w", c.File, err)
+	}
+	res, err := pledge.Resolve(in)
+	if err != nil {
+		return fmt.Errorf("%s: %w", c.File, err)
+	}
+	return writeJSON(e.stdout, res)
+}
+
+type matchCmd struct {
+	Rule string `name:"rule" enum:"qf" default:"qf" help:"Matching rule: qf (capital-constrained quadratic funding)."`
+	File string `arg:"" name:"FILE" help:"The contributions JSON file; - for standard input."`
+}
+
+func (c *matchCmd) Run(e *env) error {
+	r, _, closeFn, err := openInput(e, c.File, ".json")
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	in, err := matching.ParseInput(r)
+	if err != nil {
+		return fmt.Errorf("%s: %w", c.File, err)
+	}
+	res, err := matching.QuadraticFunding(in)
+	if err != nil {
+		return fmt.Errorf("%s: %w", c.File, err)
+	}
+	return writeJSON(e.stdout, res)
 }

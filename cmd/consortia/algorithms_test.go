@@ -79,3 +79,52 @@ func TestBudgetCommand(t *testing.T) {
 		t.Fatalf("bad file: %v", err)
 	}
 }
+
+func TestPledgesAndMatchCommands(t *testing.T) {
+	dir := t.TempDir()
+	pledges := filepath.Join(dir, "p.json")
+	// "A commits 10,000 if others invest 30,000"; B and C commit 20,000 each if the other does.
+	os.WriteFile(pledges, []byte(`{"currency": "USD", "goal": 50000, "pledges": [
+		{"id": "A", "amount": 10000, "condition": {"type": "others_total_at_least", "value": 30000}},
+		{"id": "B", "amount": 20000, "condition": {"type": "pledger_active", "id": "C"}},
+		{"id": "C", "amount": 20000, "condition": {"type": "pledger_active", "id": "B"}},
+		{"id": "D", "amount": 5000, "condition": {"type": "others_count_at_least", "value": 9}}]}`), 0o644)
+	out, _, err := runCLI(t, nil, "", "pledges", "resolve", pledges)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res struct {
+		Active    []string `json:"active"`
+		Collected int64    `json:"collected"`
+		Funded    bool     `json:"funded"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if strings.Join(res.Active, ",") != "A,B,C" || res.Collected != 50000 || !res.Funded {
+		t.Fatalf("resolve: %+v\n%s", res, out)
+	}
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte(`{"currency": "USD", "pledges": [{"id": "A", "amount": -5}]}`), 0o644)
+	if _, _, err := runCLI(t, nil, "", "pledges", "resolve", bad); err == nil || !strings.Contains(err.Error(), "pledges[0].amount") {
+		t.Fatalf("negative amount: %v", err)
+	}
+
+	contributions := filepath.Join(dir, "c.json")
+	os.WriteFile(contributions, []byte(`{"match_pool": 100000, "contributions": [
+		{"contributor": "a", "recipient": "p", "amount": 2500}, {"contributor": "b", "recipient": "p", "amount": 2500},
+		{"contributor": "c", "recipient": "p", "amount": 2500}, {"contributor": "d", "recipient": "p", "amount": 2500},
+		{"contributor": "a", "recipient": "q", "amount": 10000}]}`), 0o644)
+	out, _, err = runCLI(t, nil, "", "match", "--rule", "qf", contributions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Matches map[string]int64 `json:"matches"`
+	}
+	json.Unmarshal([]byte(out), &m)
+	// Four contributors of 25 each: (4·√2500)² − 10000 = 30000; one contributor gets no match.
+	if m.Matches["p"] != 30000 || m.Matches["q"] != 0 {
+		t.Fatalf("qf: %s", out)
+	}
+}

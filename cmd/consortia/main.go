@@ -61,8 +61,10 @@ type cli struct {
 	Token   tokenCmd   `cmd:"" help:"Manage API tokens."`
 	Version versionCmd `cmd:"" help:"Print the version."`
 
-	Tally  tallyCmd  `cmd:"" help:"Re-tally exported ballots offline (PrefLib or JSON) and print the result as JSON."`
-	Budget budgetCmd `cmd:"" help:"Allocate a budget from a pabulib .pb file and print the result as JSON."`
+	Tally   tallyCmd   `cmd:"" help:"Re-tally exported ballots offline (PrefLib or JSON) and print the result as JSON."`
+	Budget  budgetCmd  `cmd:"" help:"Allocate a budget from a pabulib .pb file and print the result as JSON."`
+	Pledges pledgesCmd `cmd:"" help:"Resolve conditional pledges offline."`
+	Match   matchCmd   `cmd:"" help:"Compute matching-pool allocations (quadratic funding) and print them as JSON."`
 }
 
 // dbFlag is shared by every command that opens the database.

@@ -1,0 +1,337 @@
+package matching
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Contribution is money one contributor gives one recipient (project), in
+// integer minor units.
+type Contribution struct {
+	Contributor string `json:"contributor"`
+	Recipient   string `json:"recipient"`
+	Amount      int64  `json:"amount"`
+}
+
+// Input is a quadratic funding round.
+type Input struct {
+	// MatchPool is the matching money available, in minor units.
+	MatchPool int64 `json:"match_pool"`
+	// MatchingCapPerProject, when set, is the largest share of MatchPool a
+	// single project may receive, as a fraction in (0, 1] (0.25 = a quarter
+	// of the pool), like Gitcoin's CLR. Absolute amounts are not accepted.
+	MatchingCapPerProject *big.Rat `json:"matching_cap_per_project,omitempty"`
+	// IgnoreSaturation disables redistributing money cut off by the cap to
+	// projects below the cap; that money stays in the pool.
+	IgnoreSaturation bool           `json:"ignore_saturation,omitempty"`
+	Contributions    []Contribution `json:"contributions"`
+}
+
+// MarshalJSON writes the input in the format ParseInput reads (the cap as an
+// exact string such as "1/4").
+func (in Input) MarshalJSON() ([]byte, error) {
+	type plain Input
+	out := struct {
+		plain
+		Cap string `json:"matching_cap_per_project,omitempty"`
+	}{plain: plain(in)}
+	out.plain.MatchingCapPerProject = nil
+	if in.MatchingCapPerProject != nil {
+		out.Cap = in.MatchingCapPerProject.RatString()
+	}
+	return json.Marshal(out)
+}
+
+const (
+	maxInputBytes = 1 << 30
+	maxIDLen      = 256
+	maxRatLiteral = 64
+)
+
+// ParseInput reads one round document (see FORMAT.md) and validates it.
+// Unknown fields are rejected; every problem is reported with its JSON path,
+// line and column.
+func ParseInput(r io.Reader) (Input, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxInputBytes+1))
+	if err != nil {
+		return Input{}, err
+	}
+	if len(data) > maxInputBytes {
+		return Input{}, Errors{{Message: "input too large (limit 1 GiB)"}}
+	}
+	in, err := decode(data)
+	if err != nil {
+		return Input{}, err
+	}
+	if err := Validate(in); err != nil {
+		var es Errors
+		if errors.As(err, &es) {
+			for _, fe := range es {
+				if off, ok := locatePath(data, fe.Field); ok {
+					fe.Line, fe.Column = lineCol(data, off)
+				}
+			}
+			slices.SortStableFunc(es, func(a, b *FieldError) int {
+				return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
+			})
+		}
+		return Input{}, err
+	}
+	return in, nil
+}
+
+func decode(data []byte) (Input, error) {
+	r := newReader(data)
+	var in Input
+	var hasPool, hasContribs bool
+	isObject, off, err := r.object("", func(key, kpath string, koff int) error {
+		var err error
+		switch key {
+		case "match_pool":
+			hasPool = true
+			in.MatchPool, err = r.integer(kpath)
+		case "matching_cap_per_project":
+			in.MatchingCapPerProject, err = r.fraction(kpath)
+		case "ignore_saturation":
+			in.IgnoreSaturation, err = r.boolean(kpath)
+		case "contributions":
+			hasContribs = true
+			in.Contributions = []Contribution{}
+			err = r.array(kpath, func(i int, epath string) error {
+				c, err := r.contribution(epath)
+				in.Contributions = append(in.Contributions, c)
+				return err
+			})
+		default:
+			err = r.unknown(key, kpath, koff)
+		}
+		return err
+	})
+	if err != nil {
+		return Input{}, err
+	}
+	if isObject {
+		if !hasPool {
+			r.fail("match_pool", off, "required field is missing")
+		}
+		if !hasContribs {
+			r.fail("contributions", off, "required field is missing")
+		}
+	}
+	if err := r.end(); err != nil {
+		return Input{}, err
+	}
+	if len(r.errs) > 0 {
+		return Input{}, r.errs
+	}
+	return in, nil
+}
+
+func (r *reader) contribution(path string) (Contribution, error) {
+	var c Contribution
+	var has [3]bool
+	isObject, off, err := r.object(path, func(key, kpath string, koff int) error {
+		var err error
+		switch key {
+		case "contributor":
+			has[0] = true
+			c.Contributor, err = r.str(kpath)
+		case "recipient":
+			has[1] = true
+			c.Recipient, err = r.str(kpath)
+		case "amount":
+			has[2] = true
+			c.Amount, err = r.integer(kpath)
+		default:
+			err = r.unknown(key, kpath, koff)
+		}
+		return err
+	})
+	if err != nil || !isObject {
+		return c, err
+	}
+	for i, name := range []string{"contributor", "recipient", "amount"} {
+		if !has[i] {
+			r.fail(path+"."+name, off, "required field is missing")
+		}
+	}
+	return c, nil
+}
+
+// fraction reads an exact decimal or a/b fraction (JSON number or string).
+func (r *reader) fraction(path string) (*big.Rat, error) {
+	tok, off, err := r.next(path)
+	if err != nil {
+		return nil, err
+	}
+	var lit string
+	switch t := tok.(type) {
+	case json.Number:
+		lit = string(t)
+	case string:
+		lit = t
+	default:
+		r.fail(path, off, "must be a fraction of the pool such as 0.25, \"0.25\" or \"1/4\", not "+describe(tok))
+		return nil, r.skip(path, tok)
+	}
+	v, perr := parseRat(lit)
+	if perr != nil {
+		r.fail(path, off, perr.Error())
+		return nil, nil
+	}
+	return v, nil
+}
+
+// parseRat parses "0.25", "1/4" or "2.5e-1" exactly, with bounded size.
+func parseRat(s string) (*big.Rat, error) {
+	bad := errors.New("must be a decimal number or a fraction such as \"1/4\"")
+	if s == "" || len(s) > maxRatLiteral || strings.Trim(s, "0123456789./eE+-") != "" {
+		return nil, bad
+	}
+	body := strings.TrimPrefix(s, "-")
+	if i := strings.IndexAny(body, "eE"); i >= 0 {
+		e, err := strconv.Atoi(strings.TrimPrefix(body[i+1:], "+"))
+		if err != nil || e > 40 || e < -40 {
+			return nil, errors.New("exponent out of range (at most 40)")
+		}
+		body = body[:i]
+	}
+	num, den, isFrac := strings.Cut(body, "/")
+	ip, fp, hasDot := strings.Cut(num, ".")
+	digits := func(d string) bool { return d != "" && strings.Trim(d, "0123456789") == "" }
+	if !digits(ip) || (hasDot && !digits(fp)) || (isFrac && (hasDot || !digits(den) || strings.ContainsAny(s, "eE"))) {
+		return nil, bad
+	}
+	v, ok := new(big.Rat).SetString(s)
+	if !ok {
+		return nil, bad
+	}
+	return v, nil
+}
+
+// Validate checks an Input. Problems carry JSON paths (no line numbers).
+func Validate(in Input) error {
+	var es Errors
+	add := func(field, msg string) {
+		if len(es) < maxErrors {
+			es = append(es, &FieldError{Field: field, Message: msg})
+		}
+	}
+	if in.MatchPool <= 0 {
+		add("match_pool", "must be positive")
+	}
+	if f := in.MatchingCapPerProject; f != nil && (f.Sign() <= 0 || f.Cmp(big.NewRat(1, 1)) > 0) {
+		add("matching_cap_per_project", "must be a fraction of the pool greater than 0 and at most 1 (e.g. 0.25)")
+	}
+	if len(in.Contributions) == 0 {
+		add("contributions", "must not be empty")
+	}
+	type pair struct{ recipient, contributor string }
+	perPair := map[pair]int64{}
+	perRecipient := map[string]int64{}
+	var total int64
+	overflow := false
+	for i, c := range in.Contributions {
+		path := fmt.Sprintf("contributions[%d]", i)
+		for _, f := range []struct{ name, v string }{{"contributor", c.Contributor}, {"recipient", c.Recipient}} {
+			switch {
+			case f.v == "":
+				add(path+"."+f.name, "must not be empty")
+			case len(f.v) > maxIDLen:
+				add(path+"."+f.name, "too long (at most 256 bytes)")
+			}
+		}
+		if c.Amount <= 0 {
+			add(path+".amount", "must be positive")
+			continue
+		}
+		if overflow {
+			continue
+		}
+		p := pair{c.Recipient, c.Contributor}
+		s1, ok1 := addInt64(perPair[p], c.Amount)
+		s2, ok2 := addInt64(perRecipient[c.Recipient], c.Amount)
+		s3, ok3 := addInt64(total, c.Amount)
+		if !ok1 || !ok2 || !ok3 {
+			overflow = true
+			add(path+".amount", "the total of contributions exceeds the 64-bit range of minor units")
+			continue
+		}
+		perPair[p], perRecipient[c.Recipient], total = s1, s2, s3
+	}
+	if len(es) > 0 {
+		return es
+	}
+	return nil
+}
+
+func addInt64(a, b int64) (int64, bool) {
+	s := a + b
+	if (a >= 0) == (b >= 0) && (s >= 0) != (a >= 0) {
+		return 0, false
+	}
+	return s, true
+}
+
+// locatePath finds where the value at path (or its deepest existing
+// ancestor) starts in a well-formed document.
+func locatePath(data []byte, target string) (int, bool) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	best, found := 0, false
+	isPrefix := func(p string) bool {
+		return p == "" || p == target ||
+			(strings.HasPrefix(target, p) && (target[len(p)] == '.' || target[len(p)] == '['))
+	}
+	var walk func(path string, descend bool) error
+	walk = func(path string, descend bool) error {
+		off := skipSeparators(data, int(dec.InputOffset()))
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		if descend {
+			best, found = off, true
+			if path == target {
+				return io.EOF
+			}
+		}
+		switch tok {
+		case json.Delim('{'):
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return err
+				}
+				key, _ := kt.(string)
+				child := key
+				if path != "" {
+					child = path + "." + key
+				}
+				if err := walk(child, descend && isPrefix(child)); err != nil {
+					return err
+				}
+			}
+			_, err = dec.Token()
+		case json.Delim('['):
+			for i := 0; dec.More(); i++ {
+				child := path + "[" + strconv.Itoa(i) + "]"
+				if err := walk(child, descend && isPrefix(child)); err != nil {
+					return err
+				}
+			}
+			_, err = dec.Token()
+		}
+		return err
+	}
+	_ = walk("", true)
+	return best, found
+}
