@@ -28,6 +28,10 @@ func (a *App) ListConsortia(ctx context.Context, actor *model.User, f model.Cons
 	if actor == nil {
 		for _, c := range list {
 			c.Initiatives = publicRefs(c.Initiatives)
+			c.ProposedByID, c.ProposedByName = nil, ""
+			if c.Narratives, err = a.publicNarrativeRefs(ctx, c.Narratives); err != nil {
+				return nil, 0, err
+			}
 		}
 	}
 	return list, total, nil
@@ -76,12 +80,21 @@ func (a *App) GetConsortium(ctx context.Context, actor *model.User, ref string) 
 	v.CanEdit = !model.Closed(c.Stage) && (actor.IsAdmin() || (actor != nil && c.ProposedByID != nil && *c.ProposedByID == actor.ID && c.Stage == model.StageProposed))
 	if actor == nil {
 		c.Initiatives = publicRefs(c.Initiatives)
+		c.ProposedByID, c.ProposedByName = nil, ""
+		if c.Narratives, err = a.publicNarrativeRefs(ctx, c.Narratives); err != nil {
+			return nil, err
+		}
 	}
 	if v.Members, err = a.Store.Members(ctx, c.ID, false); err != nil {
 		return nil, err
 	}
 	if v.Timeline, err = a.Store.Transitions(ctx, c.ID); err != nil {
 		return nil, err
+	}
+	if actor == nil {
+		for i := range v.Timeline {
+			v.Timeline[i].ByID, v.Timeline[i].ByName = nil, ""
+		}
 	}
 	if actor != nil {
 		if v.Supporters, err = a.Store.Supporters(ctx, c.ID); err != nil {
@@ -160,6 +173,8 @@ func (a *App) UpdateConsortium(ctx context.Context, actor *model.User, ref strin
 		if err := in.Validate(); err != nil {
 			return err
 		}
+		// Goals and the kickoff have their own staff-only steps.
+		in.Goals, in.KickoffAt = before.Goals, before.KickoffAt
 		if c, err = tx.UpdateConsortium(ctx, before.ID, version, in); err != nil {
 			return err
 		}
@@ -457,4 +472,26 @@ func (a *App) CommunityConsortia(ctx context.Context, actor *model.User, communi
 		}
 	}
 	return visible, byID, nil
+}
+
+// publicNarrativeRefs keeps the public narratives among refs.
+func (a *App) publicNarrativeRefs(ctx context.Context, refs []model.NarrativeRef) ([]model.NarrativeRef, error) {
+	if len(refs) == 0 {
+		return refs, nil
+	}
+	ns, err := a.Store.ListNarratives(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	public := map[int64]bool{}
+	for _, n := range ns {
+		public[n.ID] = true
+	}
+	out := []model.NarrativeRef{}
+	for _, r := range refs {
+		if public[r.ID] {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }

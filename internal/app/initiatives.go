@@ -13,7 +13,7 @@ import (
 // site's blended rate when it has none. Integer minor units throughout.
 func withCost(in *model.Initiative, blended model.Money) {
 	if in.Rate.Amount == 0 {
-		in.Rate = blended
+		in.Rate, in.RateIsBlended = blended, true
 	}
 	in.CostLow = model.Money{Amount: in.HoursLow * in.Rate.Amount, Currency: in.Rate.Currency}
 	in.CostHigh = model.Money{Amount: in.HoursHigh * in.Rate.Amount, Currency: in.Rate.Currency}
@@ -70,10 +70,18 @@ func (a *App) GetInitiative(ctx context.Context, actor *model.User, ref string) 
 	if actor == nil {
 		hideNonPublic(in)
 	}
+	if err := a.filterLinks(ctx, actor, in); err != nil {
+		return nil, err
+	}
 	v := &InitiativeView{Initiative: in, Checklist: model.DetailChecklist(in), CanEdit: canEditInitiative(actor, in)}
 	v.Ready = model.DetailReady(v.Checklist)
 	if v.History, err = a.Store.StatusHistory(ctx, in.ID); err != nil {
 		return nil, err
+	}
+	if actor == nil {
+		for i := range v.History {
+			v.History[i].ByID, v.History[i].ByName = nil, ""
+		}
 	}
 	for _, to := range model.NextStatuses(in.Status) {
 		if actor.IsAdmin() || (v.CanEdit && (to == model.StatusCandidate)) {
@@ -89,9 +97,63 @@ func (a *App) GetInitiative(ctx context.Context, actor *model.User, ref string) 
 	return v, nil
 }
 
-// hideNonPublic removes links to non-public things from what a visitor sees.
+// hideNonPublic removes what a visitor should not see: people's names and
+// links to non-public narratives and consortia.
 func hideNonPublic(in *model.Initiative) {
-	in.AuthorName = ""
+	in.AuthorName, in.AuthorID, in.StatusByName = "", nil, ""
+}
+
+// filterLinks keeps only the consortia (and, for visitors, narratives) an
+// initiative links to that the actor may see.
+func (a *App) filterLinks(ctx context.Context, actor *model.User, list ...*model.Initiative) error {
+	var ids []int64
+	for _, in := range list {
+		for _, c := range in.Consortia {
+			ids = append(ids, c.ID)
+		}
+	}
+	visible := map[int64]bool{}
+	if len(ids) > 0 && !actor.IsAdmin() {
+		cs, _, err := a.Store.ListConsortia(ctx, model.ConsortiumFilter{IDs: ids, Page: model.Page{Size: model.MaxPageSize}}, visibility(actor))
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			visible[c.ID] = true
+		}
+	}
+	var publicNarratives map[int64]bool
+	if actor == nil {
+		ns, err := a.Store.ListNarratives(ctx, true)
+		if err != nil {
+			return err
+		}
+		publicNarratives = map[int64]bool{}
+		for _, n := range ns {
+			publicNarratives[n.ID] = true
+		}
+	}
+	for _, in := range list {
+		if !actor.IsAdmin() {
+			keep := []model.ConsortiumRef{}
+			for _, c := range in.Consortia {
+				if visible[c.ID] {
+					keep = append(keep, c)
+				}
+			}
+			in.Consortia = keep
+		}
+		if publicNarratives != nil {
+			keep := []model.NarrativeRef{}
+			for _, n := range in.Narratives {
+				if publicNarratives[n.ID] {
+					keep = append(keep, n)
+				}
+			}
+			in.Narratives = keep
+		}
+	}
+	return nil
 }
 
 // ListInitiatives lists initiatives; visitors see public ones only.
@@ -111,7 +173,7 @@ func (a *App) ListInitiatives(ctx context.Context, actor *model.User, f model.In
 			hideNonPublic(in)
 		}
 	}
-	return list, total, nil
+	return list, total, a.filterLinks(ctx, actor, list...)
 }
 
 // CreateInitiative records an idea; anyone signed in may propose one.
