@@ -11,6 +11,7 @@ import (
 
 	"consortia/internal/auth"
 	"consortia/internal/model"
+	"consortia/internal/notify"
 	"consortia/internal/storage"
 )
 
@@ -33,6 +34,12 @@ type App struct {
 	Log         *slog.Logger
 	// Clock tells the time rounds open and close by; tests set it.
 	Clock func() time.Time
+	// Site is where messages link to and how their links are signed; set
+	// by ConfigureNotifications. Without it events are recorded but no
+	// message is composed.
+	Site notify.Site
+	// Wake, when set, tells the outbox worker there is work.
+	Wake func()
 }
 
 func (a *App) now() time.Time {

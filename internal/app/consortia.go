@@ -299,6 +299,15 @@ func (a *App) Transition(ctx context.Context, actor *model.User, ref, to, reason
 		if c, err = tx.ConsortiumByRef(ctx, idStr(before.ID)); err != nil {
 			return err
 		}
+		body := reason
+		if model.Closed(to) {
+			body = summary
+		}
+		if err := a.emit(ctx, tx, actor, model.Event{Kind: model.EventStageChanged, ConsortiumID: cid(c), Consortium: c.Name,
+			Title: c.Name + " is now " + strings.ToLower(model.StageLabel(to)), Body: body, URL: "/consortia/" + c.Slug,
+			Importance: model.ImportanceResult}, nil); err != nil {
+			return err
+		}
 		return tx.Audit(ctx, actor, "consortium.stage", "consortium", idStr(c.ID),
 			map[string]any{"stage": before.Stage}, map[string]any{"stage": to, "reason": reason, "override": len(soft) > 0})
 	})
@@ -431,6 +440,16 @@ func (a *App) setMembership(ctx context.Context, actor *model.User, ref, communi
 		}
 		if action != "left" {
 			if out, err = tx.CurrentMember(ctx, c.ID, com.ID); err != nil {
+				return err
+			}
+		}
+		if action == "joined" {
+			labels := make([]string, len(roles))
+			for i, r := range roles {
+				labels[i] = model.RoleLabel(r)
+			}
+			if err := a.emit(ctx, tx, actor, model.Event{Kind: model.EventMemberJoined, ConsortiumID: cid(c), Consortium: c.Name,
+				Title: com.Name + " joined " + c.Name, Body: "Roles: " + strings.Join(labels, ", ") + ".", URL: "/consortia/" + c.Slug + "#members"}, nil); err != nil {
 				return err
 			}
 		}

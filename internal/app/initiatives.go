@@ -269,6 +269,9 @@ func (a *App) MoveInitiative(ctx context.Context, actor *model.User, ref, to, no
 		if err := tx.SetInitiativeStatus(ctx, in.ID, in.Status, to, actor, note, nil); err != nil {
 			return err
 		}
+		if err := a.emitStatus(ctx, tx, actor, in, to, note); err != nil {
+			return err
+		}
 		if out, err = tx.InitiativeByRef(ctx, strconv.FormatInt(in.ID, 10)); err != nil {
 			return err
 		}
@@ -408,4 +411,26 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// emitStatus tells people an initiative moved: delivered work is announced
+// to every member community of the host, not only the consortium's
+// members; other moves to the consortia that have it in scope.
+func (a *App) emitStatus(ctx context.Context, tx *storage.Tx, actor *model.User, in *model.Initiative, to, note string) error {
+	e := model.Event{Kind: model.EventInitiativeStatus, Title: in.Title + ": " + model.StatusLabel(to), Body: note, URL: "/initiatives/" + in.Slug}
+	if to == model.StatusDone {
+		e.Audience, e.Title, e.Importance = model.AudienceAllMembers, "Delivered: "+in.Title, model.ImportanceResult
+		return a.emit(ctx, tx, actor, e, nil)
+	}
+	if to == model.StatusIdea || to == model.StatusCandidate {
+		return nil // early moves are not news
+	}
+	for _, c := range in.Consortia {
+		ce := e
+		ce.ConsortiumID, ce.Consortium = &c.ID, c.Name
+		if err := a.emit(ctx, tx, actor, ce, nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }

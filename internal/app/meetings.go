@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -30,6 +31,10 @@ func (a *App) ScheduleMeeting(ctx context.Context, actor *model.User, consortium
 		if m, err = tx.CreateMeeting(ctx, c.ID, in); err != nil {
 			return err
 		}
+		if err := a.emit(ctx, tx, actor, model.Event{Kind: model.EventMeetingScheduled, ConsortiumID: cid(c), Consortium: c.Name,
+			Title: m.Title + " on " + m.Local().Format("Mon 2 Jan 2006, 15:04 MST"), Body: m.Agenda, URL: fmt.Sprintf("/meetings/%d", m.ID)}, nil); err != nil {
+			return err
+		}
 		return tx.Audit(ctx, actor, "meeting.create", "meeting", idStr(m.ID), nil, m)
 	})
 	return m, err
@@ -52,6 +57,14 @@ func (a *App) UpdateMeeting(ctx context.Context, actor *model.User, id, version 
 			return err
 		}
 		if m, err = tx.UpdateMeeting(ctx, id, version, in); err != nil {
+			return err
+		}
+		what := "changed"
+		if m.Cancelled {
+			what = "cancelled"
+		}
+		if err := a.emit(ctx, tx, actor, model.Event{Kind: model.EventMeetingChanged, ConsortiumID: &m.ConsortiumID,
+			Title: m.Title + " " + what + ": " + m.Local().Format("Mon 2 Jan 2006, 15:04 MST"), Body: m.Agenda, URL: fmt.Sprintf("/meetings/%d", m.ID)}, nil); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, actor, "meeting.update", "meeting", idStr(id), before, m)
@@ -164,6 +177,11 @@ func (a *App) PostDemo(ctx context.Context, actor *model.User, consortiumRef str
 			}
 		}
 		if d, err = tx.CreateDemo(ctx, c.ID, in); err != nil {
+			return err
+		}
+		req := &model.Request{Question: "Did this demo resonate with your community?", Options: []string{"Resonated", "Neutral", "Did not resonate"}}
+		if err := a.emit(ctx, tx, actor, model.Event{Kind: model.EventDemoPosted, ConsortiumID: cid(c), Consortium: c.Name,
+			Title: "Demo: " + d.Title, Body: d.Description, URL: fmt.Sprintf("/demos/%d", d.ID)}, req); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, actor, "demo.create", "demo", idStr(d.ID), nil, d)

@@ -37,6 +37,13 @@ func (a *App) CreateRound(ctx context.Context, actor *model.User, consortiumRef 
 		if r, err = tx.CreateRound(ctx, c.ID, in); err != nil {
 			return err
 		}
+		deadline := r.ClosesAt
+		if err := a.emit(ctx, tx, actor, model.Event{Kind: model.EventRoundOpened, ConsortiumID: cid(c), Consortium: c.Name,
+			Title: "Cast your ballot: " + r.Title, Body: fmt.Sprintf("Voting opens %s and closes %s. Members with the react & prioritize role cast one ballot per community.",
+				r.OpensAt.Format("2 Jan 15:04 MST"), r.ClosesAt.Format("2 Jan 15:04 MST")), URL: fmt.Sprintf("/rounds/%d", r.ID)},
+			&model.Request{Question: "Cast your community's ballot on the round's page.", Deadline: &deadline}); err != nil {
+			return err
+		}
 		return tx.Audit(ctx, actor, "round.create", "round", idStr(r.ID), nil, r)
 	})
 	return r, err
@@ -280,6 +287,11 @@ func (a *App) PublishResults(ctx context.Context, actor *model.User, roundID int
 			return model.Errorf(model.EConflict, "Only a closed, unpublished round can be published (this one is %s).", st)
 		}
 		if err := tx.SetRoundPublished(ctx, r.ID); err != nil {
+			return err
+		}
+		if err := a.emit(ctx, tx, actor, model.Event{Kind: model.EventResultsPublished, ConsortiumID: &r.ConsortiumID, Consortium: r.ConsortiumName,
+			Title: "Results: " + r.Title, Body: "The results of the round are published, with the ranking and why it came out this way.",
+			URL: fmt.Sprintf("/rounds/%d", r.ID), Importance: model.ImportanceResult}, nil); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, actor, "round.publish", "round", idStr(r.ID), nil, nil)

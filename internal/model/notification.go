@@ -187,21 +187,22 @@ type Answer struct {
 
 // OutboxMessage is one message to deliver.
 type OutboxMessage struct {
-	ID            int64      `json:"id"`
-	Channel       string     `json:"channel"`
-	Recipient     string     `json:"recipient"`
-	UserID        *int64     `json:"user_id,omitempty"`
-	Subject       string     `json:"subject"`
-	Text          string     `json:"text"`
-	HTML          string     `json:"html"`
-	Payload       string     `json:"payload"`
-	MessageID     string     `json:"message_id"`
-	Status        string     `json:"status"`
-	Attempts      int        `json:"attempts"`
-	NextAttemptAt time.Time  `json:"next_attempt_at"`
-	LastError     string     `json:"last_error"`
-	CreatedAt     time.Time  `json:"created_at"`
-	SentAt        *time.Time `json:"sent_at,omitempty"`
+	ID            int64             `json:"id"`
+	Channel       string            `json:"channel"`
+	Recipient     string            `json:"recipient"`
+	UserID        *int64            `json:"user_id,omitempty"`
+	Subject       string            `json:"subject"`
+	Text          string            `json:"text"`
+	HTML          string            `json:"html"`
+	Payload       string            `json:"payload"`
+	Headers       map[string]string `json:"headers,omitempty"`
+	MessageID     string            `json:"message_id"`
+	Status        string            `json:"status"`
+	Attempts      int               `json:"attempts"`
+	NextAttemptAt time.Time         `json:"next_attempt_at"`
+	LastError     string            `json:"last_error"`
+	CreatedAt     time.Time         `json:"created_at"`
+	SentAt        *time.Time        `json:"sent_at,omitempty"`
 }
 
 // Outbox statuses.

@@ -1,0 +1,534 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"consortia/internal/model"
+	"consortia/internal/notify"
+	"consortia/internal/storage"
+)
+
+// ConfigureNotifications prepares links in messages: the public base URL
+// and the signing secret, created once and kept in the database so every
+// app instance signs and checks links alike.
+func (a *App) ConfigureNotifications(ctx context.Context, baseURL string) error {
+	secret, err := a.Store.Setting(ctx, "link_secret", "")
+	if err != nil {
+		return err
+	}
+	if secret == "" {
+		var b [32]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return err
+		}
+		candidate := hex.EncodeToString(b[:])
+		// Two instances starting at once may both try; the first one wins.
+		if _, err := a.Store.DB().ExecContext(ctx, rebindSettingInsert(a.Store), "link_secret", candidate); err != nil {
+			return err
+		}
+		if secret, err = a.Store.Setting(ctx, "link_secret", ""); err != nil {
+			return err
+		}
+	}
+	key, err := hex.DecodeString(secret)
+	if err != nil {
+		return fmt.Errorf("link secret: %w", err)
+	}
+	a.Site = notify.Site{BaseURL: strings.TrimRight(baseURL, "/"), Signer: notify.Signer{Key: key}, AnswerValidity: 21 * 24 * time.Hour}
+	return nil
+}
+
+func rebindSettingInsert(s *storage.Store) string {
+	if s.Dialect() == storage.Postgres {
+		return `INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`
+	}
+	return `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`
+}
+
+func (a *App) messageID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	host := "consortia.local"
+	if u, err := url.Parse(a.Site.BaseURL); err == nil && u.Hostname() != "" {
+		host = u.Hostname()
+	}
+	return hex.EncodeToString(b[:]) + "@" + host
+}
+
+// emit records an event in the caller's transaction and queues what must go
+// out at once: email to the people who want it immediately, and the
+// consortium's Slack and webhook posts. Everything else waits for digests.
+func (a *App) emit(ctx context.Context, tx *storage.Tx, actor *model.User, e model.Event, req *model.Request) error {
+	if actor != nil {
+		e.ActorName = actor.Name
+	} else if e.ActorName == "" {
+		e.ActorName = "system"
+	}
+	if e.Audience == "" {
+		e.Audience = model.AudienceConsortium
+	}
+	if e.ConsortiumID != nil && e.Consortium == "" {
+		if c, err := tx.ConsortiumByRef(ctx, idStr(*e.ConsortiumID)); err == nil {
+			e.Consortium = c.Name
+		}
+	}
+	if req != nil {
+		req.ConsortiumID, req.Title, req.URL = e.ConsortiumID, e.Title, e.URL
+		if err := tx.CreateRequest(ctx, req, e.ActorName); err != nil {
+			return err
+		}
+		e.RequestID = &req.ID
+		e.Importance = model.ImportanceRequest
+	}
+	immediate, err := tx.InsertEvent(ctx, &e)
+	if err != nil {
+		return err
+	}
+	if a.Site.BaseURL == "" {
+		return nil // notifications not configured (tests of other features)
+	}
+	now := a.now()
+	for _, r := range immediate {
+		msg, err := a.Site.Email(notify.Person{ID: r.UserID, Name: r.Name, Email: r.Email}, []notify.Item{{Event: e, Request: req}}, model.ModeImmediate, now)
+		if err != nil {
+			return err
+		}
+		msg.MessageID = a.messageID()
+		if err := tx.Enqueue(ctx, &msg); err != nil {
+			return err
+		}
+	}
+	var hooks []storage.Hook
+	if e.ConsortiumID != nil {
+		if hooks, err = tx.Hooks(ctx, *e.ConsortiumID); err != nil {
+			return err
+		}
+	}
+	site, err := tx.Hooks(ctx, 0)
+	if err != nil {
+		return err
+	}
+	hooks = append(hooks, site...)
+	for _, h := range hooks {
+		msg := model.OutboxMessage{Channel: h.Kind, Recipient: h.URL, Subject: e.Title, MessageID: a.messageID()}
+		if h.Kind == model.ChannelSlack {
+			msg.Payload = a.Site.Slack(e)
+		} else {
+			msg.Payload = a.Site.Webhook(e)
+			msg.Headers = map[string]string{"X-Consortia-Signature": notify.WebhookSignature(h.Secret, []byte(msg.Payload)),
+				"X-Consortia-Event": e.Kind}
+		}
+		if err := tx.Enqueue(ctx, &msg); err != nil {
+			return err
+		}
+	}
+	if a.Wake != nil {
+		a.Wake()
+	}
+	return nil
+}
+
+func cid(c *model.Consortium) *int64 { id := c.ID; return &id }
+
+// PostUpdate lets staff post an update for a consortium (or, without one,
+// for every member community): it appears on the consortium page and feed
+// and goes out by email and Slack. An optional question makes it a request
+// with one-click answers.
+func (a *App) PostUpdate(ctx context.Context, actor *model.User, in model.UpdateInput) (*model.Event, error) {
+	if err := requireAdmin(actor); err != nil {
+		return nil, err
+	}
+	in.Title, in.Body, in.Question = strings.TrimSpace(in.Title), strings.TrimSpace(in.Body), strings.TrimSpace(in.Question)
+	var opts []string
+	for _, o := range in.Options {
+		if o = strings.TrimSpace(o); o != "" {
+			opts = append(opts, o)
+		}
+	}
+	in.Options = opts
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	var out model.Event
+	err := a.inTx(ctx, func(tx *storage.Tx) error {
+		e := model.Event{Kind: model.EventUpdatePosted, Title: in.Title, Body: in.Body, Audience: model.AudienceAllMembers, URL: "/updates"}
+		if in.ConsortiumRef != "" {
+			c, err := tx.ConsortiumByRef(ctx, in.ConsortiumRef)
+			if err != nil {
+				return err
+			}
+			if err := a.requireOpen(c); err != nil {
+				return err
+			}
+			e.Audience, e.ConsortiumID, e.Consortium, e.URL = model.AudienceConsortium, cid(c), c.Name, "/consortia/"+c.Slug+"#updates"
+		}
+		var req *model.Request
+		if in.Question != "" {
+			req = &model.Request{Question: in.Question, Options: in.Options, Deadline: in.Deadline}
+		}
+		if err := a.emit(ctx, tx, actor, e, req); err != nil {
+			return err
+		}
+		out = e
+		if req != nil {
+			out.RequestID = &req.ID
+		}
+		return tx.Audit(ctx, actor, "update.post", "update", in.ConsortiumRef, nil, in)
+	})
+	return &out, err
+}
+
+// Updates lists the posted updates of a consortium (or the site-wide ones).
+func (a *App) Updates(ctx context.Context, actor *model.User, consortiumRef string, limit int) ([]model.Event, error) {
+	var id int64
+	if consortiumRef != "" {
+		c, err := loadVisibleConsortium(ctx, a.Store, actor, consortiumRef)
+		if err != nil {
+			return nil, err
+		}
+		id = c.ID
+	}
+	return a.Store.Events(ctx, id, []string{model.EventUpdatePosted}, limit)
+}
+
+// News lists every event of a consortium the actor may see, newest first.
+func (a *App) News(ctx context.Context, actor *model.User, consortiumRef string, limit int) ([]model.Event, error) {
+	c, err := loadVisibleConsortium(ctx, a.Store, actor, consortiumRef)
+	if err != nil {
+		return nil, err
+	}
+	return a.Store.Events(ctx, c.ID, nil, limit)
+}
+
+// GetRequest returns a request and who answered, for people who can see it.
+func (a *App) GetRequest(ctx context.Context, actor *model.User, id int64) (*model.Request, error) {
+	if err := requireSignIn(actor); err != nil {
+		return nil, err
+	}
+	r, err := a.Store.RequestByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.ConsortiumID != nil {
+		if _, err := loadVisibleConsortium(ctx, a.Store, actor, idStr(*r.ConsortiumID)); err != nil {
+			return nil, model.Errorf(model.ENotFound, "No request %d.", id)
+		}
+	}
+	return r, nil
+}
+
+// CheckAnswerLink reads a one-click answer link without recording anything
+// (the confirmation page); errors say whether it expired or was changed.
+func (a *App) CheckAnswerLink(ctx context.Context, token string) (*model.Request, *model.User, string, error) {
+	requestID, userID, answer, err := a.Site.Signer.ParseAnswer(token, a.now())
+	if err != nil {
+		return nil, nil, "", model.Errorf(model.EInvalid, "%s", linkProblem(err))
+	}
+	r, err := a.Store.RequestByID(ctx, requestID)
+	if err != nil {
+		return nil, nil, "", model.Errorf(model.EInvalid, "This request no longer exists.")
+	}
+	u, err := a.Store.UserByID(ctx, userID)
+	if err != nil || u.DisabledAt != nil {
+		return nil, nil, "", model.Errorf(model.EInvalid, "This link belongs to an account that no longer exists.")
+	}
+	if !slices.Contains(r.Options, answer) {
+		return nil, nil, "", model.Errorf(model.EInvalid, "%s", linkProblem(notify.ErrTampered))
+	}
+	if r.Deadline != nil && a.now().After(*r.Deadline) {
+		return nil, nil, "", model.Errorf(model.EConflict, "The deadline for this request has passed (%s).", r.Deadline.Format("2 Jan 2006"))
+	}
+	return r, u, answer, nil
+}
+
+func linkProblem(err error) string {
+	if err == notify.ErrExpired {
+		return "This link has expired. Open the request on the site to answer."
+	}
+	return "This link is not valid: it may have been cut or changed. Open the request on the site to answer."
+}
+
+// AnswerByLink records the answer a one-click link carries (after the
+// person confirmed it on the page).
+func (a *App) AnswerByLink(ctx context.Context, token string) (*model.Request, string, error) {
+	r, u, answer, err := a.CheckAnswerLink(ctx, token)
+	if err != nil {
+		return nil, "", err
+	}
+	return r, answer, a.answer(ctx, u, r, answer)
+}
+
+// Answer records a signed-in person's answer to a request.
+func (a *App) Answer(ctx context.Context, actor *model.User, requestID int64, answer string) error {
+	r, err := a.GetRequest(ctx, actor, requestID)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(r.Options, answer) {
+		var p model.Problems
+		p.Add("answer", "must be one of %s", strings.Join(r.Options, ", "))
+		return p.Err()
+	}
+	if r.Deadline != nil && a.now().After(*r.Deadline) {
+		return model.Errorf(model.EConflict, "The deadline for this request has passed.")
+	}
+	return a.answer(ctx, actor, r, answer)
+}
+
+func (a *App) answer(ctx context.Context, u *model.User, r *model.Request, answer string) error {
+	err := a.inTx(ctx, func(tx *storage.Tx) error {
+		if err := tx.AnswerRequest(ctx, r.ID, u.ID, answer); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, u, "request.answer", "request", idStr(r.ID), nil, map[string]string{"answer": answer})
+	})
+	if err != nil {
+		return err
+	}
+	// A demo's request records the reaction of the communities the person leads.
+	if id, ok := strings.CutPrefix(r.URL, "/demos/"); ok {
+		if demoID, err := strconv.ParseInt(id, 10, 64); err == nil {
+			reaction := map[string]string{"Resonated": model.ReactionResonated, "Neutral": model.ReactionNeutral, "Did not resonate": model.ReactionNotResonated}[answer]
+			if reaction != "" {
+				affs, err := a.Store.AffiliationsOfUser(ctx, u.ID)
+				if err != nil {
+					return err
+				}
+				for _, af := range affs {
+					if af.Role == model.AffiliationLead {
+						_ = a.React(ctx, u, demoID, af.CommunitySlug, reaction, "") // not a member: nothing to record
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// Preferences returns the actor's notification preferences.
+func (a *App) Preferences(ctx context.Context, actor *model.User) ([]model.Preference, error) {
+	if err := requireSignIn(actor); err != nil {
+		return nil, err
+	}
+	return a.Store.Preferences(ctx, actor.ID)
+}
+
+// SetPreference changes one of the actor's preferences; an empty mode on a
+// consortium removes the override.
+func (a *App) SetPreference(ctx context.Context, actor *model.User, p model.Preference) error {
+	if err := requireSignIn(actor); err != nil {
+		return err
+	}
+	if !(p.Mode == "" && p.ConsortiumID != 0) {
+		if err := model.ValidatePreference(p); err != nil {
+			return err
+		}
+	}
+	return a.inTx(ctx, func(tx *storage.Tx) error {
+		if err := tx.SetPreference(ctx, actor.ID, p); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, actor, "preferences.set", "user", idStr(actor.ID), nil, p)
+	})
+}
+
+// Unsubscribe turns off all email for the person a link was made for.
+func (a *App) Unsubscribe(ctx context.Context, token string) (*model.User, error) {
+	id, err := a.Site.Signer.ParseUnsubscribe(token)
+	if err != nil {
+		return nil, model.Errorf(model.EInvalid, "This unsubscribe link is not valid. Sign in and choose what you receive on your notifications page.")
+	}
+	u, err := a.Store.UserByID(ctx, id)
+	if err != nil {
+		return nil, model.Errorf(model.EInvalid, "This unsubscribe link belongs to an account that no longer exists.")
+	}
+	err = a.inTx(ctx, func(tx *storage.Tx) error {
+		if err := tx.SetPreference(ctx, u.ID, model.Preference{Channel: model.ChannelEmail, Mode: model.ModeOff}); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, u, "preferences.unsubscribe", "user", idStr(u.ID), nil, nil)
+	})
+	return u, err
+}
+
+// SendDigests queues the digests that are due for a period (daily or
+// weekly), or all of them when force is set: one email per person, grouped
+// by consortium, never empty; each notification goes into exactly one.
+// It returns how many digests it queued.
+func (a *App) SendDigests(ctx context.Context, period string, force bool) (int, error) {
+	if period != model.ModeDaily && period != model.ModeWeekly {
+		return 0, model.Errorf(model.EInvalid, "The period must be daily or weekly.")
+	}
+	now := a.now()
+	due := now.Add(-23 * time.Hour)
+	if period == model.ModeWeekly {
+		due = now.Add(-7*24*time.Hour + time.Hour)
+	}
+	if force {
+		due = now.Add(time.Hour)
+	}
+	sent := 0
+	var after int64
+	for {
+		users, err := a.Store.DigestUsers(ctx, period, due, after, 500)
+		if err != nil || len(users) == 0 {
+			return sent, err
+		}
+		after = users[len(users)-1].UserID
+		ids := make([]int64, len(users))
+		for i, u := range users {
+			ids[i] = u.UserID
+		}
+		n := 0
+		err = a.inTx(ctx, func(tx *storage.Tx) error {
+			items, err := tx.DigestItems(ctx, period, ids)
+			if err != nil {
+				return err
+			}
+			requests := map[int64]*model.Request{}
+			for _, u := range users {
+				list := items[u.UserID]
+				if len(list) == 0 {
+					continue
+				}
+				var its []notify.Item
+				for _, it := range list {
+					ni := notify.Item{Event: it.Event}
+					if it.RequestID != nil {
+						r, ok := requests[*it.RequestID]
+						if !ok {
+							if r, err = tx.RequestByID(ctx, *it.RequestID); err != nil {
+								return err
+							}
+							requests[*it.RequestID] = r
+						}
+						ni.Request = r
+					}
+					its = append(its, ni)
+				}
+				msg, err := a.Site.Email(notify.Person{ID: u.UserID, Name: u.Name, Email: u.Email}, its, period, now)
+				if err != nil {
+					return err
+				}
+				msg.MessageID = a.messageID()
+				if err := tx.Enqueue(ctx, &msg); err != nil {
+					return err
+				}
+				if err := tx.MarkDigested(ctx, u.UserID, period, list[len(list)-1].NotificationID, msg.ID); err != nil {
+					return err
+				}
+				n++
+			}
+			return nil
+		})
+		if err != nil {
+			return sent, err
+		}
+		sent += n
+		if a.Wake != nil && n > 0 {
+			a.Wake()
+		}
+	}
+}
+
+// AddHook connects a consortium (or, with an empty ref, the whole site) to a
+// Slack incoming webhook or a generic signed webhook; staff only.
+func (a *App) AddHook(ctx context.Context, actor *model.User, consortiumRef, kind, hookURL, secret string) (*storage.Hook, error) {
+	if err := requireAdmin(actor); err != nil {
+		return nil, err
+	}
+	var p model.Problems
+	if kind != model.ChannelSlack && kind != "webhook" {
+		p.Add("kind", "must be slack or webhook")
+	}
+	if !model.ValidWebURL(hookURL) {
+		p.Add("url", "must be an http:// or https:// address")
+	}
+	if kind == "webhook" && len(secret) < 16 {
+		p.Add("secret", "must be at least 16 characters: receivers check the HMAC signature with it")
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	h := &storage.Hook{Kind: kind, URL: hookURL, Secret: secret}
+	err := a.inTx(ctx, func(tx *storage.Tx) error {
+		if consortiumRef != "" {
+			c, err := tx.ConsortiumByRef(ctx, consortiumRef)
+			if err != nil {
+				return err
+			}
+			h.ConsortiumID = cid(c)
+		}
+		if err := tx.AddHook(ctx, h); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, actor, "hook.add", "hook", idStr(h.ID), nil, map[string]any{"kind": kind, "consortium": consortiumRef})
+	})
+	return h, err
+}
+
+// Hooks lists a consortium's hooks (staff).
+func (a *App) Hooks(ctx context.Context, actor *model.User, consortiumID int64) ([]storage.Hook, error) {
+	if err := requireAdmin(actor); err != nil {
+		return nil, err
+	}
+	return a.Store.Hooks(ctx, consortiumID)
+}
+
+// RemoveHook deletes a hook (staff).
+func (a *App) RemoveHook(ctx context.Context, actor *model.User, id int64) error {
+	if err := requireAdmin(actor); err != nil {
+		return err
+	}
+	return a.inTx(ctx, func(tx *storage.Tx) error {
+		if err := tx.DeleteHook(ctx, id); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, actor, "hook.remove", "hook", idStr(id), nil, nil)
+	})
+}
+
+// OutboxStatus summarizes the delivery queue (staff).
+func (a *App) OutboxStatus(ctx context.Context, actor *model.User) (storage.OutboxStats, error) {
+	if err := requireAdmin(actor); err != nil {
+		return storage.OutboxStats{}, err
+	}
+	return a.Store.OutboxStatus(ctx)
+}
+
+// ListOutbox lists queued, sent or failed messages (staff).
+func (a *App) ListOutbox(ctx context.Context, actor *model.User, status string, p model.Page) ([]*model.OutboxMessage, int, error) {
+	if err := requireAdmin(actor); err != nil {
+		return nil, 0, err
+	}
+	return a.Store.ListOutbox(ctx, status, p)
+}
+
+// RetryOutbox puts failed messages (one, or all with id 0) back in the queue (staff; nil actor is the CLI).
+func (a *App) RetryOutbox(ctx context.Context, actor *model.User, id int64) (int64, error) {
+	if actor != nil {
+		if err := requireAdmin(actor); err != nil {
+			return 0, err
+		}
+	}
+	var n int64
+	err := a.inTx(ctx, func(tx *storage.Tx) error {
+		var err error
+		if n, err = tx.Retry(ctx, id); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, actor, "outbox.retry", "outbox", idStr(id), nil, map[string]int64{"requeued": n})
+	})
+	if a.Wake != nil && n > 0 {
+		a.Wake()
+	}
+	return n, err
+}

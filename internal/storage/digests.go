@@ -1,0 +1,186 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"consortia/internal/model"
+)
+
+// DigestUsers returns, in id order after afterID, up to limit people who
+// have pending notifications of the period and whose last digest of that
+// period was sent before dueBefore (or never).
+func (q queries) DigestUsers(ctx context.Context, period string, dueBefore time.Time, afterID int64, limit int) ([]Recipient, error) {
+	rows, err := q.query(ctx, `SELECT u.id, u.email, u.name FROM users u
+		WHERE u.id > ? AND u.disabled_at IS NULL
+		AND EXISTS (SELECT 1 FROM notifications n WHERE n.user_id = u.id AND n.period = ? AND n.state = 'pending')
+		AND NOT EXISTS (SELECT 1 FROM digest_runs d WHERE d.user_id = u.id AND d.period = ? AND d.sent_at >= ?)
+		ORDER BY u.id LIMIT ?`, afterID, period, period, dueBefore.UTC(), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Recipient
+	for rows.Next() {
+		var r Recipient
+		if err := rows.Scan(&r.UserID, &r.Email, &r.Name); err != nil {
+			return nil, mapError(err)
+		}
+		out = append(out, r)
+	}
+	return out, mapError(rows.Err())
+}
+
+// DigestItem is a pending notification with its event.
+type DigestItem struct {
+	NotificationID int64
+	UserID         int64
+	model.Event
+}
+
+// DigestItems returns the pending notifications of the period for the
+// given people, with their events, oldest first.
+func (q queries) DigestItems(ctx context.Context, period string, userIDs []int64) (map[int64][]DigestItem, error) {
+	out := map[int64][]DigestItem{}
+	if len(userIDs) == 0 {
+		return out, nil
+	}
+	ph, args := placeholders(userIDs)
+	rows, err := q.query(ctx, `SELECT n.id, n.user_id, e.id, e.kind, e.audience, e.consortium_id, COALESCE(c.name, ''), e.title, e.body, e.url,
+		e.importance, e.request_id, e.actor_name, e.created_at
+		FROM notifications n JOIN events e ON e.id = n.event_id LEFT JOIN consortia c ON c.id = e.consortium_id
+		WHERE n.state = 'pending' AND n.period = ? AND n.user_id IN (`+ph+`) ORDER BY n.user_id, n.id`, append([]any{period}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var it DigestItem
+		var cid, rid sql.NullInt64
+		if err := rows.Scan(&it.NotificationID, &it.UserID, &it.ID, &it.Kind, &it.Audience, &cid, &it.Consortium, &it.Title, &it.Body,
+			&it.URL, &it.Importance, &rid, &it.ActorName, &it.CreatedAt); err != nil {
+			return nil, mapError(err)
+		}
+		if cid.Valid {
+			it.ConsortiumID = &cid.Int64
+		}
+		if rid.Valid {
+			it.RequestID = &rid.Int64
+		}
+		it.CreatedAt = it.CreatedAt.UTC()
+		out[it.UserID] = append(out[it.UserID], it)
+	}
+	return out, mapError(rows.Err())
+}
+
+// MarkDigested records that a person's notifications up to lastID went out
+// in the digest message outboxID, so each appears in exactly one digest.
+func (q queries) MarkDigested(ctx context.Context, userID int64, period string, lastID, outboxID int64) error {
+	if _, err := q.exec(ctx, `UPDATE notifications SET state = 'digested', digest_outbox_id = ?
+		WHERE user_id = ? AND period = ? AND state = 'pending' AND id <= ?`, outboxID, userID, period, lastID); err != nil {
+		return err
+	}
+	_, err := q.exec(ctx, `INSERT INTO digest_runs (user_id, period, sent_at) VALUES (?, ?, ?)
+		ON CONFLICT (user_id, period) DO UPDATE SET sent_at = excluded.sent_at`, userID, period, now())
+	return err
+}
+
+// CreateRequest stores a request for one-click answers.
+func (q queries) CreateRequest(ctx context.Context, r *model.Request, by string) error {
+	r.CreatedAt = now()
+	return mapError(q.queryRow(ctx, `INSERT INTO requests (consortium_id, title, question, options, url, deadline, created_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, r.ConsortiumID, r.Title, r.Question, strings.Join(r.Options, "\n"), r.URL,
+		r.Deadline, by, r.CreatedAt).Scan(&r.ID))
+}
+
+// RequestByID returns a request with its answers.
+func (q queries) RequestByID(ctx context.Context, id int64) (*model.Request, error) {
+	var r model.Request
+	var cid sql.NullInt64
+	var deadline sql.NullTime
+	var options string
+	err := q.queryRow(ctx, `SELECT id, consortium_id, title, question, options, url, deadline, created_at FROM requests WHERE id = ?`, id).
+		Scan(&r.ID, &cid, &r.Title, &r.Question, &options, &r.URL, &deadline, &r.CreatedAt)
+	if err != nil {
+		if model.ErrorCode(mapError(err)) == model.ENotFound {
+			return nil, model.Errorf(model.ENotFound, "No request %d.", id)
+		}
+		return nil, mapError(err)
+	}
+	if cid.Valid {
+		r.ConsortiumID = &cid.Int64
+	}
+	r.Options, r.Deadline, r.CreatedAt = strings.Split(options, "\n"), nullTime(deadline), r.CreatedAt.UTC()
+	rows, err := q.query(ctx, `SELECT a.user_id, u.name, a.answer, a.at FROM request_answers a JOIN users u ON u.id = a.user_id
+		WHERE a.request_id = ? ORDER BY a.at`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	r.Answers = []model.Answer{}
+	for rows.Next() {
+		var a model.Answer
+		if err := rows.Scan(&a.UserID, &a.UserName, &a.Answer, &a.At); err != nil {
+			return nil, mapError(err)
+		}
+		a.At = a.At.UTC()
+		r.Answers = append(r.Answers, a)
+	}
+	return &r, mapError(rows.Err())
+}
+
+// AnswerRequest records (or changes) a person's answer.
+func (q queries) AnswerRequest(ctx context.Context, requestID, userID int64, answer string) error {
+	_, err := q.exec(ctx, `INSERT INTO request_answers (request_id, user_id, answer, at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (request_id, user_id) DO UPDATE SET answer = excluded.answer, at = excluded.at`, requestID, userID, answer, now())
+	return err
+}
+
+// Hook is a Slack incoming webhook or a generic signed webhook.
+type Hook struct {
+	ID           int64  `json:"id"`
+	ConsortiumID *int64 `json:"consortium_id,omitempty"`
+	Kind         string `json:"kind"`
+	URL          string `json:"url"`
+	Secret       string `json:"-"`
+}
+
+// AddHook stores a hook.
+func (q queries) AddHook(ctx context.Context, h *Hook) error {
+	return mapError(q.queryRow(ctx, `INSERT INTO hooks (consortium_id, kind, url, secret, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+		h.ConsortiumID, h.Kind, h.URL, h.Secret, now()).Scan(&h.ID))
+}
+
+// DeleteHook removes a hook.
+func (q queries) DeleteHook(ctx context.Context, id int64) error {
+	_, err := q.exec(ctx, `DELETE FROM hooks WHERE id = ?`, id)
+	return err
+}
+
+// Hooks lists the hooks of a consortium (consortiumID 0: the site-wide hooks).
+func (q queries) Hooks(ctx context.Context, consortiumID int64) ([]Hook, error) {
+	where, args := "consortium_id = ?", []any{consortiumID}
+	if consortiumID == 0 {
+		where, args = "consortium_id IS NULL", nil
+	}
+	rows, err := q.query(ctx, `SELECT id, consortium_id, kind, url, secret FROM hooks WHERE `+where+` ORDER BY id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Hook
+	for rows.Next() {
+		var h Hook
+		var cid sql.NullInt64
+		if err := rows.Scan(&h.ID, &cid, &h.Kind, &h.URL, &h.Secret); err != nil {
+			return nil, mapError(err)
+		}
+		if cid.Valid {
+			h.ConsortiumID = &cid.Int64
+		}
+		out = append(out, h)
+	}
+	return out, mapError(rows.Err())
+}
