@@ -65,6 +65,9 @@ type cli struct {
 	Budget  budgetCmd  `cmd:"" help:"Allocate a budget from a pabulib .pb file and print the result as JSON."`
 	Pledges pledgesCmd `cmd:"" help:"Resolve conditional pledges offline."`
 	Match   matchCmd   `cmd:"" help:"Compute matching-pool allocations (quadratic funding) and print them as JSON."`
+
+	Outbox outboxCmd `cmd:"" help:"Inspect, retry and deliver queued email, Slack and webhook messages."`
+	Digest digestCmd `cmd:"" help:"Send email digests."`
 }
 
 // dbFlag is shared by every command that opens the database.
@@ -93,6 +96,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			"log_format": or("CONSORTIA_LOG_FORMAT", "auto"),
 			"log_level":  or("CONSORTIA_LOG_LEVEL", "info"),
 			"argon_mem":  or("CONSORTIA_ARGON2_MEMORY_KIB", "19456"),
+			"smtp_url":   getenv("CONSORTIA_SMTP_URL"),
+			"mail_from":  or("CONSORTIA_MAIL_FROM", "consortia <noreply@consortia.localhost>"),
+			"mail_dir":   or("CONSORTIA_MAIL_DIR", "mail-outbox"),
 			"version":    version,
 		})
 	if err != nil {

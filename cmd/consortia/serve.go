@@ -13,6 +13,7 @@ import (
 
 	"consortia/internal/app"
 	"consortia/internal/auth"
+	"consortia/internal/delivery"
 	"consortia/internal/demo"
 	"consortia/internal/identity"
 	"consortia/internal/server"
@@ -22,7 +23,7 @@ import (
 type serveCmd struct {
 	Addr      string `name:"addr" default:"${addr}" help:"Address to listen on (env CONSORTIA_ADDR)."`
 	dbFlag    `embed:""`
-	BaseURL   string `name:"base-url" default:"${base_url}" help:"Public URL of the site, e.g. https://consortia.example.org; https turns on secure cookies (env CONSORTIA_BASE_URL; default http://ADDR)."`
+	mailFlags `embed:""`
 	Demo      bool   `name:"demo" help:"Start on a fresh embedded database filled with sample communities and people, and print how to sign in."`
 	ArgonMemo uint32 `name:"argon2-memory" default:"${argon_mem}" help:"argon2id memory cost in KiB for new password hashes (env CONSORTIA_ARGON2_MEMORY_KIB)."`
 }
@@ -37,6 +38,9 @@ func (s *serveCmd) Run(e *env) error {
 		}
 		defer os.RemoveAll(dir)
 		dbURL = "sqlite:" + filepath.Join(dir, "demo.db")
+		if s.SMTPURL == "" && s.MailDir == "mail-outbox" {
+			s.MailDir = filepath.Join(dir, "mail")
+		}
 	}
 	store, err := openStore(ctx, dbURL, e)
 	if err != nil {
@@ -46,12 +50,6 @@ func (s *serveCmd) Run(e *env) error {
 
 	a := app.New(store, e.log)
 	a.Password = auth.Params{Memory: s.ArgonMemo, Time: auth.DefaultParams.Time, Threads: auth.DefaultParams.Threads}
-	if s.Demo {
-		if err := demo.Seed(ctx, a); err != nil {
-			return fmt.Errorf("demo data: %w", err)
-		}
-	}
-
 	ln, err := net.Listen("tcp", s.Addr)
 	if err != nil {
 		return err
@@ -59,6 +57,25 @@ func (s *serveCmd) Run(e *env) error {
 	baseURL := strings.TrimRight(s.BaseURL, "/")
 	if baseURL == "" {
 		baseURL = "http://" + ln.Addr().String()
+	}
+	if err := a.ConfigureNotifications(ctx, baseURL); err != nil {
+		return err
+	}
+	if s.Demo {
+		if err := demo.Seed(ctx, a); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+	}
+	senders, how, err := s.senders()
+	if err != nil {
+		return err
+	}
+	worker := delivery.NewWorker(store, senders, e.log)
+	a.Wake = func() {
+		select {
+		case worker.Wake <- struct{}{}:
+		default:
+		}
 	}
 	sessions := identity.NewSessions(store, strings.HasPrefix(baseURL, "https://"))
 	metrics := server.NewMetrics(store.DB(), string(store.Dialect()))
@@ -76,6 +93,14 @@ func (s *serveCmd) Run(e *env) error {
 	}
 
 	go cleanExpired(ctx, store, e)
+	// The worker and digests stop with ctx; the worker records each
+	// message it already sent even while stopping.
+	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWorker()
+	workerDone := make(chan struct{})
+	go func() { worker.Run(workerCtx, 5*time.Second); close(workerDone) }()
+	go runDigests(ctx, a, e)
+	e.log.Info("email delivery", "via", how)
 
 	e.log.Info("listening", "url", baseURL, "database", store.Target(), "dialect", store.Dialect(), "version", version)
 	if s.Demo {
@@ -100,6 +125,8 @@ func (s *serveCmd) Run(e *env) error {
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	stopWorker()
+	<-workerDone
 	e.log.Info("stopped")
 	return nil
 }

@@ -40,6 +40,17 @@ type DigestItem struct {
 	model.Event
 }
 
+// lockRows locks the selected rows of a table on PostgreSQL until the
+// transaction ends, so two instances composing digests at once cannot both
+// take the same notifications (the second waits, then no longer sees them
+// as pending). SQLite's single writer needs no lock.
+func (q queries) lockRows(table string) string {
+	if q.dialect == Postgres {
+		return " FOR UPDATE OF " + table
+	}
+	return ""
+}
+
 // DigestItems returns the pending notifications of the period for the
 // given people, with their events, oldest first.
 func (q queries) DigestItems(ctx context.Context, period string, userIDs []int64) (map[int64][]DigestItem, error) {
@@ -51,7 +62,7 @@ func (q queries) DigestItems(ctx context.Context, period string, userIDs []int64
 	rows, err := q.query(ctx, `SELECT n.id, n.user_id, e.id, e.kind, e.audience, e.consortium_id, COALESCE(c.name, ''), e.title, e.body, e.url,
 		e.importance, e.request_id, e.actor_name, e.created_at
 		FROM notifications n JOIN events e ON e.id = n.event_id LEFT JOIN consortia c ON c.id = e.consortium_id
-		WHERE n.state = 'pending' AND n.period = ? AND n.user_id IN (`+ph+`) ORDER BY n.user_id, n.id`, append([]any{period}, args...)...)
+		WHERE n.state = 'pending' AND n.period = ? AND n.user_id IN (`+ph+`) ORDER BY n.user_id, n.id`+q.lockRows("n"), append([]any{period}, args...)...)
 	if err != nil {
 		return nil, err
 	}

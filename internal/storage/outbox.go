@@ -158,11 +158,19 @@ func (q queries) OutboxStatus(ctx context.Context) (OutboxStats, error) {
 		st.ByChannel[channel] += n
 	}
 	rows.Close()
-	var oldest sql.NullTime
-	if err := q.queryRow(ctx, `SELECT MIN(created_at) FROM outbox WHERE status = 'pending'`).Scan(&oldest); err != nil {
-		return st, mapError(err)
+	// ORDER BY rather than MIN(): SQLite returns aggregates as text.
+	var oldest time.Time
+	err = q.queryRow(ctx, `SELECT created_at FROM outbox WHERE status = 'pending' ORDER BY created_at LIMIT 1`).Scan(&oldest)
+	switch model.ErrorCode(mapError(err)) {
+	case model.ENotFound:
+		return st, nil
+	case model.EInternal:
+		if err != nil {
+			return st, err
+		}
 	}
-	st.OldestPending = nullTime(oldest)
+	oldest = oldest.UTC()
+	st.OldestPending = &oldest
 	return st, nil
 }
 
