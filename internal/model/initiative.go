@@ -193,7 +193,7 @@ type Initiative struct {
 	HoursLow       int64           `json:"hours_low"`
 	HoursHigh      int64           `json:"hours_high"`
 	Rate           Money           `json:"rate" doc:"Hourly rate used for the cost estimate."`
-	RateIsBlended  bool            `json:"rate_is_blended" doc:"The initiative has no rate of its own and uses the site\'s blended rate."`
+	RateIsBlended  bool            `json:"rate_is_blended" doc:"The initiative has no rate of its own and uses the site's blended rate."`
 	CostLow        Money           `json:"cost_low"`
 	CostHigh       Money           `json:"cost_high"`
 	Links          []Link          `json:"links"`

@@ -1,0 +1,159 @@
+package model
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestSlugs(t *testing.T) {
+	for in, want := range map[string]string{"UC Berkeley": "uc-berkeley", "  Data 8 & Friends!! ": "data-8-friends", "École": "cole", "": ""} {
+		if got := Slugify(in); got != want {
+			t.Errorf("Slugify(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for s, ok := range map[string]bool{"uc-berkeley": true, "a": false, "123": false, "a--b": false, "-a": false, "A-b": false, "x1": true} {
+		if ValidSlug(s) != ok {
+			t.Errorf("ValidSlug(%q) = %v", s, !ok)
+		}
+	}
+}
+
+func TestEmails(t *testing.T) {
+	for s, ok := range map[string]bool{"a@example.org": true, "A Person <a@example.org>": false, "a@localhost": false, "no-at": false, "a b@example.org": false} {
+		if ValidEmail(s) != ok {
+			t.Errorf("ValidEmail(%q) = %v", s, !ok)
+		}
+	}
+}
+
+func TestCommunityValidationNamesFields(t *testing.T) {
+	in := CommunityInput{Name: strings.Repeat("x", 121), Slug: "Bad", Kind: "castle", Website: "ftp://x", Tier: "gold", Tags: []string{"a,b"}}
+	err := in.Validate()
+	got := map[string]bool{}
+	for _, f := range ErrorFields(err) {
+		got[f.Field] = true
+	}
+	for _, f := range []string{"name", "slug", "kind", "website", "tier", "tags"} {
+		if !got[f] {
+			t.Errorf("validation does not name %s: %v", f, err)
+		}
+	}
+	if ErrorCode(err) != EInvalid {
+		t.Errorf("code %s", ErrorCode(err))
+	}
+}
+
+func TestMoney(t *testing.T) {
+	for m, want := range map[Money]string{{123456789, "USD"}: "USD 1,234,567.89", {5, "EUR"}: "EUR 0.05", {-150000, "USD"}: "-USD 1,500.00"} {
+		if got := m.String(); got != want {
+			t.Errorf("%+v = %q, want %q", m, got, want)
+		}
+	}
+}
+
+func TestDetailChecklist(t *testing.T) {
+	words := func(n int) string { return strings.TrimSpace(strings.Repeat("word ", n)) }
+	in := &Initiative{Persona: "researcher", Problem: words(50), Solution: words(50), Implementation: words(501), EcosystemFit: words(20), HoursHigh: 10, Themes: []string{"x"}}
+	items := DetailChecklist(in)
+	if DetailReady(items) {
+		t.Fatal("a 501-word implementation passes")
+	}
+	in.Implementation = words(500)
+	if !DetailReady(DetailChecklist(in)) {
+		t.Fatalf("a complete initiative fails: %+v", DetailChecklist(in))
+	}
+	if WordCount("It's a well-known fact, isn't it?") != 6 {
+		t.Errorf("WordCount = %d", WordCount("It's a well-known fact, isn't it?"))
+	}
+}
+
+func TestStatusMoves(t *testing.T) {
+	if err := CheckStatusMove(StatusIdea, StatusCandidate); err != nil {
+		t.Error(err)
+	}
+	if err := CheckStatusMove(StatusIdea, StatusDone); ErrorCode(err) != EConflict || !strings.Contains(err.Error(), "candidate, declined") {
+		t.Errorf("idea → done: %v", err)
+	}
+	if err := CheckStatusMove(StatusDone, StatusDeclined); ErrorCode(err) != EConflict {
+		t.Errorf("done → declined: %v", err)
+	}
+}
+
+func TestStageBlockers(t *testing.T) {
+	c := &Consortium{Stage: StageDefining, CriticalCommunities: 2, CriticalPeople: 2, SupportCommunities: 1, SupportPeople: 3}
+	b := StageBlockers(c, StageActive, "")
+	if len(b) != 4 {
+		t.Fatalf("blockers: %+v", b)
+	}
+	for _, x := range b {
+		if !x.Overridable {
+			t.Errorf("%q is not overridable", x.Message)
+		}
+	}
+	now := time.Now()
+	c.SupportCommunities, c.KickoffAt, c.Goals, c.GoalsAgreed, c.Decision = 2, &now, "g", true, "go"
+	if b := StageBlockers(c, StageActive, ""); len(b) != 0 {
+		t.Fatalf("ready but blocked: %+v", b)
+	}
+	if b := StageBlockers(c, StageDissolved, " "); len(b) != 1 || b[0].Overridable {
+		t.Fatalf("dissolving without a summary: %+v", b)
+	}
+	c.Stage = StageConcluded
+	if b := StageBlockers(c, StageActive, ""); len(b) != 1 || b[0].Overridable {
+		t.Fatalf("from a closed stage: %+v", b)
+	}
+}
+
+func TestMemberRoles(t *testing.T) {
+	in := MemberInput{Roles: []string{"co_fund", " test ", "co_fund"}}
+	in.Normalize()
+	if strings.Join(in.Roles, ",") != "test,co_fund" || in.CoCreate != "some" {
+		t.Fatalf("normalized: %+v", in)
+	}
+	if err := in.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	bad := MemberInput{Roles: []string{"sponsor"}}
+	bad.Normalize()
+	if err := bad.Validate(); ErrorCode(err) != EInvalid || !strings.Contains(err.Error(), `"sponsor" is not a role`) {
+		t.Fatalf("unknown role: %v", err)
+	}
+}
+
+func TestCheckBallot(t *testing.T) {
+	r := &Round{BallotType: BallotRanked, Candidates: []InitiativeRef{{ID: 1}, {ID: 2}, {ID: 3}}}
+	if err := CheckBallot(r, BallotInput{Ranking: [][]int64{{1, 2}, {3}}}); err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range map[string]BallotInput{"duplicate": {Ranking: [][]int64{{1}, {1}}}, "unknown": {Ranking: [][]int64{{9}}}, "empty": {}} {
+		if err := CheckBallot(r, b); ErrorCode(err) != EInvalid {
+			t.Errorf("%s ranked ballot: %v", name, err)
+		}
+	}
+	r.BallotType, r.DotPoints = BallotDot, 5
+	if err := CheckBallot(r, BallotInput{Points: map[string]int{"1": 3, "2": 3}}); err == nil || !strings.Contains(err.Error(), "6 points spent") {
+		t.Errorf("over budget: %v", err)
+	}
+	r.BallotType, r.MaxScore = BallotScore, 5
+	if err := CheckBallot(r, BallotInput{Scores: map[string]int{"1": -1}}); ErrorCode(err) != EInvalid {
+		t.Errorf("negative score: %v", err)
+	}
+}
+
+func TestEffectiveMode(t *testing.T) {
+	prefs := []Preference{{Channel: ChannelEmail, Mode: ModeDaily}, {ConsortiumID: 7, Channel: ChannelEmail, Mode: ModeOff}}
+	cases := []struct {
+		consortium int64
+		importance int
+		want       string
+	}{{0, ImportanceNews, ModeDaily}, {7, ImportanceNews, ModeOff}, {7, ImportanceRequest, ModeOff}, {3, ImportanceRequest, ModeImmediate}}
+	for _, c := range cases {
+		if got := EffectiveMode(prefs, ChannelEmail, c.consortium, c.importance); got != c.want {
+			t.Errorf("consortium %d importance %d: %s, want %s", c.consortium, c.importance, got, c.want)
+		}
+	}
+	if got := EffectiveMode(nil, ChannelEmail, 0, ImportanceNews); got != ModeWeekly {
+		t.Errorf("default: %s", got)
+	}
+}
