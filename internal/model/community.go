@@ -113,7 +113,8 @@ func SplitTags(s string) []string { return NormalizeTags(strings.Split(s, ",")) 
 func (in CommunityInput) Validate() error {
 	var p Problems
 	checkText(&p, "name", in.Name, true, MaxCommunityNameLength)
-	if !ValidSlug(in.Slug) {
+	// A slug derived from a missing name is not a second problem to report.
+	if !ValidSlug(in.Slug) && !(in.Slug == "" && p.Has("name")) {
 		p.Add("slug", "must be 2–64 lowercase letters, digits and single hyphens, not only digits (e.g. \"uc-berkeley\")")
 	}
 	if !slices.Contains(CommunityKinds, in.Kind) {

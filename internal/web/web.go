@@ -6,6 +6,7 @@ package web
 import (
 	"bytes"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -132,6 +133,13 @@ var funcs = template.FuncMap{
 	},
 	"kinds": func() []string { return model.CommunityKinds },
 	"list":  func(s ...string) []string { return s },
+	"prettyJSON": func(raw []byte) string {
+		var buf bytes.Buffer
+		if err := json.Indent(&buf, raw, "", "  "); err != nil {
+			return string(raw)
+		}
+		return buf.String()
+	},
 	"deref": func(t *time.Time) time.Time { return *t },
 	"tiers": func() []string { return model.MembershipTiers },
 	"roles": func() []string { return model.AffiliationRoles },
