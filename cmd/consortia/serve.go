@@ -79,7 +79,7 @@ func (s *serveCmd) Run(e *env) error {
 	}
 	sessions := identity.NewSessions(store, strings.HasPrefix(baseURL, "https://"))
 	metrics := server.NewMetrics(store.DB(), string(store.Dialect()))
-	handler, err := server.NewServer(a, sessions, metrics, server.Config{BaseURL: baseURL, Version: version, Demo: s.Demo}, e.log)
+	handler, err := server.NewServer(a, sessions, metrics, server.Config{BaseURL: baseURL, Version: version, Demo: s.Demo, Mail: how}, e.log)
 	if err != nil {
 		return err
 	}

@@ -31,6 +31,10 @@ func (h *Handler) routes(api huma.API) {
 	huma.Register(api, op("get-person", http.MethodGet, "/people/{id}", "Get a person (signed in)", "People"), h.getPerson)
 
 	h.roadmapRoutes(api, op)
+	h.updatesRoutes(api, op)
+	h.fundingRoutes(api, op) // co-funding: internal/api/funding.go
+	// Meetings, demos and rounds: internal/api/meetings.go, rounds.go.
+	h.prioritizeRoutes(api, op)
 
 	huma.Register(api, op("list-audit", http.MethodGet, "/audit", "Read the audit log (staff)", "Audit"), h.listAudit)
 }

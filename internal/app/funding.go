@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/big"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 
+	"consortia/internal/matching"
 	"consortia/internal/model"
 	"consortia/internal/pledge"
 	"consortia/internal/storage"
@@ -588,7 +590,7 @@ func (a *App) nameConditions(ctx context.Context, pledges []*model.Pledge) error
 	for _, p := range pledges {
 		if p.Condition != nil {
 			p.Condition.Walk(func(c *model.PledgeCondition) {
-				if c.Type == model.CondPledger {
+				if c.Type == model.CondPledger && c.CommunityName == "" {
 					ids = append(ids, c.CommunityID)
 				}
 			})
@@ -755,7 +757,7 @@ func checkCondition(ctx context.Context, tx *storage.Tx, c *model.PledgeConditio
 		}
 		com, err := tx.CommunityByRef(ctx, ref)
 		if err != nil {
-			p.Add(path+".community", "no community %q: a condition can only name a known pledger", ref)
+			p.Add(path+".community", "unknown pledger %q: there is no such community", ref)
 			return
 		}
 		if com.ID == self.ID {
@@ -855,11 +857,21 @@ func (a *App) CreatePledge(ctx context.Context, actor *model.User, goalID int64,
 		if err := pledge.Validate(st.input); err != nil {
 			return pledgeProblems(err, candidate.Kind, own)
 		}
+		fundedBefore, err := fundedNow(g, ps[g.ID])
+		if err != nil {
+			return err
+		}
 		if out, err = tx.CreatePledge(ctx, g.ID, com.ID, in, actor); err != nil {
 			return err
 		}
 		out.Condition = in.Condition
-		return tx.Audit(ctx, actor, "pledge.create", "pledge", idStr(out.ID), nil, out)
+		if err := tx.Audit(ctx, actor, "pledge.create", "pledge", idStr(out.ID), nil, out); err != nil {
+			return err
+		}
+		if out.State != model.PledgeOpen {
+			return nil
+		}
+		return a.pledgeEvents(ctx, tx, actor, g, out, fundedBefore)
 	})
 	return out, err
 }
@@ -911,6 +923,14 @@ func (a *App) OpenPledge(ctx context.Context, actor *model.User, id int64) error
 		if g.State != model.GoalOpen || g.PastDeadline(a.now()) {
 			return model.Errorf(model.EConflict, "The goal no longer takes pledges.")
 		}
+		ps, err := tx.PledgesOfGoals(ctx, []int64{g.ID})
+		if err != nil {
+			return err
+		}
+		fundedBefore, err := fundedNow(g, ps[g.ID])
+		if err != nil {
+			return err
+		}
 		ok, err := tx.SetPledgeState(ctx, id, []string{model.PledgeDraft}, model.PledgeOpen, nil, "")
 		if err != nil {
 			return err
@@ -918,7 +938,13 @@ func (a *App) OpenPledge(ctx context.Context, actor *model.User, id int64) error
 		if !ok {
 			return model.Errorf(model.EConflict, "Only a draft can be opened (this pledge is %s).", p.State)
 		}
-		return tx.Audit(ctx, actor, "pledge.open", "pledge", idStr(id), map[string]string{"state": p.State}, map[string]string{"state": model.PledgeOpen})
+		if err := tx.Audit(ctx, actor, "pledge.open", "pledge", idStr(id), map[string]string{"state": p.State}, map[string]string{"state": model.PledgeOpen}); err != nil {
+			return err
+		}
+		if err := a.nameConditions(ctx, []*model.Pledge{p}); err != nil {
+			return err
+		}
+		return a.pledgeEvents(ctx, tx, actor, g, p, fundedBefore)
 	})
 }
 
@@ -993,6 +1019,10 @@ func (a *App) CloseGoal(ctx context.Context, actor *model.User, id int64) (*Clos
 					if _, err := tx.SetPledgeState(ctx, p.ID, []string{model.PledgeOpen}, model.PledgeCommitted, &amt, ""); err != nil {
 						return err
 					}
+					if err := tx.Audit(ctx, actor, "pledge.commit", "pledge", idStr(p.ID), map[string]string{"state": p.State},
+						map[string]any{"state": model.PledgeCommitted, "committed_amount": amt}); err != nil {
+						return err
+					}
 					out.Committed = append(out.Committed, p.ID)
 					out.CommittedTotal += amt
 					continue
@@ -1005,9 +1035,20 @@ func (a *App) CloseGoal(ctx context.Context, actor *model.User, id int64) (*Clos
 			if _, err := tx.SetPledgeState(ctx, p.ID, []string{p.State}, model.PledgeLapsed, &zero, ""); err != nil {
 				return err
 			}
+			if err := tx.Audit(ctx, actor, "pledge.lapse", "pledge", idStr(p.ID), map[string]string{"state": p.State},
+				map[string]string{"state": model.PledgeLapsed}); err != nil {
+				return err
+			}
 			out.Lapsed = append(out.Lapsed, p.ID)
 		}
 		if err := tx.CloseGoal(ctx, id, res, out.CommittedTotal, actor); err != nil {
+			return err
+		}
+		body := fmt.Sprintf("%d pledges committed, %s in all; invoices follow.", len(out.Committed), model.Money{Amount: out.CommittedTotal, Currency: g.Goal.Currency})
+		if !res.Committed {
+			body = "The goal was all or nothing and was not reached: nothing is committed."
+		}
+		if err := a.fundingEvent(ctx, tx, actor, g, model.EventGoalClosed, "Funding closed: "+g.Title, body, model.ImportanceResult); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, actor, "funding_goal.close", "funding_goal", idStr(id), map[string]string{"state": model.GoalOpen}, out)
@@ -1298,6 +1339,13 @@ func (a *App) summaries(ctx context.Context, actor *model.User, goals []*model.F
 	if err != nil {
 		return nil, err
 	}
+	var all []*model.Pledge
+	for _, list := range ps {
+		all = append(all, list...)
+	}
+	if err := a.nameConditions(ctx, all); err != nil { // one query for every goal
+		return nil, err
+	}
 	out := []GoalSummary{}
 	now := a.now()
 	for _, g := range visible {
@@ -1402,6 +1450,84 @@ func (a *App) CommunityPledges(ctx context.Context, actor *model.User, community
 	return ps, a.nameConditions(ctx, ps)
 }
 
+// fundingEvent tells the consortia a goal belongs to (or staff, when none)
+// about a pledge or a goal's progress, through the updates machinery.
+func (a *App) fundingEvent(ctx context.Context, tx *storage.Tx, actor *model.User, g *model.FundingGoal, kind, title, body string, importance int) error {
+	var consortia []int64
+	if g.ConsortiumID != nil {
+		consortia = append(consortia, *g.ConsortiumID)
+	} else {
+		ini, err := tx.InitiativeByRef(ctx, idStr(*g.InitiativeID))
+		if err != nil {
+			return err
+		}
+		for _, c := range ini.Consortia {
+			if !model.Closed(c.Stage) {
+				consortia = append(consortia, c.ID)
+			}
+		}
+	}
+	e := model.Event{Kind: kind, Title: title, Body: body, URL: fmt.Sprintf("/funding/%d", g.ID), Importance: importance}
+	if len(consortia) == 0 {
+		e.Audience = model.AudienceStaff
+		return a.emit(ctx, tx, actor, e, nil)
+	}
+	for _, id := range consortia {
+		e.ConsortiumID, e.Consortium = &id, ""
+		if err := a.emit(ctx, tx, actor, e, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pledgeEvents announces a pledge that now counts and, when it makes the
+// goal's resolved total reach the goal, that the goal is reached.
+func (a *App) pledgeEvents(ctx context.Context, tx *storage.Tx, actor *model.User, g *model.FundingGoal, p *model.Pledge, fundedBefore bool) error {
+	who := p.CommunityName
+	if p.Anonymous {
+		who = "A community (anonymous)"
+	}
+	if err := a.fundingEvent(ctx, tx, actor, g, model.EventPledgeMade, "New pledge: "+g.Title,
+		fmt.Sprintf("%s pledged %s.", who, p.Terms()), model.ImportanceNews); err != nil {
+		return err
+	}
+	if fundedBefore {
+		return nil
+	}
+	ps, err := tx.PledgesOfGoals(ctx, []int64{g.ID})
+	if err != nil {
+		return err
+	}
+	st, err := goalInput(g, ps[g.ID], countedOpen)
+	if err != nil {
+		return err
+	}
+	res, err := pledge.Resolve(st.input)
+	if err != nil {
+		return resolveErr(err)
+	}
+	if !res.Funded {
+		return nil
+	}
+	return a.fundingEvent(ctx, tx, actor, g, model.EventGoalReached, "Goal reached: "+g.Title,
+		fmt.Sprintf("With today's pledges %s of %s is active. Staff close the goal to commit the pledges.",
+			model.Money{Amount: resolved(res).Collected, Currency: g.Goal.Currency}, g.Goal), model.ImportanceResult)
+}
+
+// fundedNow reports whether the goal's open pledges reach its amount.
+func fundedNow(g *model.FundingGoal, pledges []*model.Pledge) (bool, error) {
+	st, err := goalInput(g, pledges, countedOpen)
+	if err != nil {
+		return false, err
+	}
+	res, err := pledge.Resolve(st.input)
+	if err != nil {
+		return false, resolveErr(err)
+	}
+	return res.Funded, nil
+}
+
 func checkAmount(p *model.Problems, field string, amount int64) {
 	switch {
 	case amount <= 0:
@@ -1409,4 +1535,69 @@ func checkAmount(p *model.Problems, field string, amount int64) {
 	case amount > model.MaxFundingAmount:
 		p.Add(field, "must be at most %d minor units", model.MaxFundingAmount)
 	}
+}
+
+// documentErrors turns the field errors of the algorithms' JSON parsers
+// (which carry the line and column of each problem) into invalid input.
+func documentErrors(what string, fields []model.FieldError) error {
+	return &model.Error{Code: model.EInvalid, Message: "The " + what + " document is not valid.", Fields: fields}
+}
+
+func located(field, msg string, line, col int) model.FieldError {
+	if field == "" {
+		field = "document"
+	}
+	if line > 0 {
+		msg = fmt.Sprintf("%s (line %d, column %d)", msg, line, col)
+	}
+	return model.FieldError{Field: field, Message: msg}
+}
+
+// ResolveDocument resolves an uploaded pledge document in the format of
+// `consortia pledges resolve` (internal/pledge/FORMAT.md); nothing is
+// stored. Problems name the JSON path, line and column.
+func (a *App) ResolveDocument(ctx context.Context, actor *model.User, r io.Reader) (*pledge.Result, error) {
+	if err := requireSignIn(actor); err != nil {
+		return nil, err
+	}
+	in, err := pledge.ParseInput(r)
+	if err == nil {
+		var res pledge.Result
+		if res, err = pledge.Resolve(in); err == nil {
+			return &res, nil
+		}
+	}
+	var es pledge.Errors
+	if errors.As(err, &es) {
+		var fields []model.FieldError
+		for _, fe := range es {
+			fields = append(fields, located(fe.Field, fe.Message, fe.Line, fe.Column))
+		}
+		return nil, documentErrors("pledge", fields)
+	}
+	return nil, model.Errorf(model.EMalformed, "The document could not be read: %v", err)
+}
+
+// MatchDocument computes quadratic-funding matches for an uploaded round in
+// the format of `consortia match` (internal/matching/FORMAT.md).
+func (a *App) MatchDocument(ctx context.Context, actor *model.User, r io.Reader) (*matching.Result, error) {
+	if err := requireSignIn(actor); err != nil {
+		return nil, err
+	}
+	in, err := matching.ParseInput(r)
+	if err == nil {
+		var res matching.Result
+		if res, err = matching.QuadraticFunding(in); err == nil {
+			return &res, nil
+		}
+	}
+	var es matching.Errors
+	if errors.As(err, &es) {
+		var fields []model.FieldError
+		for _, fe := range es {
+			fields = append(fields, located(fe.Field, fe.Message, fe.Line, fe.Column))
+		}
+		return nil, documentErrors("matching", fields)
+	}
+	return nil, model.Errorf(model.EMalformed, "The document could not be read: %v", err)
 }

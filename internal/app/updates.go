@@ -4,11 +4,15 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/url"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"consortia/internal/model"
@@ -394,40 +398,61 @@ func (a *App) SendDigests(ctx context.Context, period string, force bool) (int, 
 				return err
 			}
 			requests := map[int64]*model.Request{}
-			for _, u := range users {
+			for _, list := range items {
+				for _, it := range list {
+					if it.RequestID == nil {
+						continue
+					}
+					if _, ok := requests[*it.RequestID]; !ok {
+						if requests[*it.RequestID], err = tx.RequestByID(ctx, *it.RequestID); err != nil {
+							return err
+						}
+					}
+				}
+			}
+			// Composing is pure CPU work: spread it over the cores while
+			// the transaction waits, then write in one go.
+			msgs := make([]*model.OutboxMessage, len(users))
+			err = parallel(len(users), func(i int) error {
+				u := users[i]
 				list := items[u.UserID]
 				if len(list) == 0 {
-					continue
+					return nil
 				}
-				var its []notify.Item
-				for _, it := range list {
-					ni := notify.Item{Event: it.Event}
+				its := make([]notify.Item, len(list))
+				for j, it := range list {
+					its[j] = notify.Item{Event: it.Event}
+					// A digest lists titles and links, never bodies: skip
+					// rendering their Markdown (it was most of the work).
+					its[j].Event.Body = ""
 					if it.RequestID != nil {
-						r, ok := requests[*it.RequestID]
-						if !ok {
-							if r, err = tx.RequestByID(ctx, *it.RequestID); err != nil {
-								return err
-							}
-							requests[*it.RequestID] = r
-						}
-						ni.Request = r
+						its[j].Request = requests[*it.RequestID]
 					}
-					its = append(its, ni)
 				}
 				msg, err := a.Site.Email(notify.Person{ID: u.UserID, Name: u.Name, Email: u.Email}, its, period, now)
 				if err != nil {
 					return err
 				}
 				msg.MessageID = a.messageID()
-				if err := tx.Enqueue(ctx, &msg); err != nil {
-					return err
-				}
-				if err := tx.MarkDigested(ctx, u.UserID, period, list[len(list)-1].NotificationID, msg.ID); err != nil {
-					return err
-				}
-				n++
+				msgs[i] = &msg
+				return nil
+			})
+			if err != nil {
+				return err
 			}
-			return nil
+			var digests []storage.Digest
+			for i, u := range users {
+				if msgs[i] == nil {
+					continue
+				}
+				d := storage.Digest{UserID: u.UserID, Message: msgs[i]}
+				for _, it := range items[u.UserID] {
+					d.NotificationIDs = append(d.NotificationIDs, it.NotificationID)
+				}
+				digests = append(digests, d)
+			}
+			n = len(digests)
+			return tx.QueueDigests(ctx, period, digests)
 		})
 		if err != nil {
 			return sent, err
@@ -531,4 +556,27 @@ func (a *App) RetryOutbox(ctx context.Context, actor *model.User, id int64) (int
 		a.Wake()
 	}
 	return n, err
+}
+
+// parallel runs fn for 0..n-1 on every core and returns the first error.
+func parallel(n int, fn func(i int) error) error {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	var next atomic.Int64
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n || errs[w] != nil {
+					return
+				}
+				errs[w] = fn(i)
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }

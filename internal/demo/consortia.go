@@ -166,5 +166,8 @@ func seedNarrativesAndConsortia(ctx context.Context, a *app.App, admin *model.Us
 	_, err = a.ProposeConsortium(ctx, grace, model.ConsortiumInput{Name: "Hubs and Campus HPC",
 		Problem:    "Researchers want to move between interactive notebooks and the campus cluster without copying data or logging in twice.",
 		Visibility: model.VisibilityMembers, CriticalCommunities: 3, CriticalPeople: 4})
-	return err
+	if err == nil {
+		err = seedPrioritization(ctx, a, admin, cloud.Slug) // internal/demo/prioritization.go
+	}
+	return seedFundingAfter(ctx, a, admin, err)
 }

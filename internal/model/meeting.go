@@ -4,6 +4,9 @@ import (
 	"slices"
 	"strings"
 	"time"
+	// Meetings are planned in IANA time zones; the embedded database keeps
+	// them valid on hosts without /usr/share/zoneinfo (containers, Windows).
+	_ "time/tzdata"
 )
 
 // Meeting kinds.

@@ -10,10 +10,13 @@ import (
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
 
+// reservedSlugs are path segments of pages beside the ones slugs name.
+var reservedSlugs = map[string]bool{"new": true, "edit": true, "word-count": true, "blended-rate": true, "delivered": true, "atom": true}
+
 // ValidSlug reports whether s is a lowercase, hyphen-separated slug of 2 to 64
-// characters that cannot be mistaken for a numeric id.
+// characters that cannot be mistaken for a numeric id or a page's path.
 func ValidSlug(s string) bool {
-	if len(s) < 2 || len(s) > 64 || !slugPattern.MatchString(s) {
+	if len(s) < 2 || len(s) > 64 || !slugPattern.MatchString(s) || reservedSlugs[s] {
 		return false
 	}
 	return strings.ContainsFunc(s, func(r rune) bool { return r < '0' || r > '9' })

@@ -19,7 +19,8 @@ import (
 type Config struct {
 	BaseURL string // e.g. https://consortia.example.org; used in links and the API document
 	Version string
-	Demo    bool // show the demo banner and sign-in hint
+	Demo    bool   // show the demo banner and sign-in hint
+	Mail    string // how email leaves: "SMTP" or "files in DIR" (shown on the admin outbox page)
 }
 
 // MaxBodyBytes bounds any request body (the API has its own, smaller limit).
@@ -27,7 +28,7 @@ const MaxBodyBytes = 1 << 20
 
 // NewServer returns the whole application as one http.Handler.
 func NewServer(a *app.App, sessions *scs.SessionManager, metrics *Metrics, cfg Config, log *slog.Logger) (http.Handler, error) {
-	ui, err := web.New(a, sessions, web.Config{BaseURL: cfg.BaseURL, Version: cfg.Version, Demo: cfg.Demo}, log)
+	ui, err := web.New(a, sessions, web.Config{BaseURL: cfg.BaseURL, Version: cfg.Version, Demo: cfg.Demo, Mail: cfg.Mail}, log)
 	if err != nil {
 		return nil, err
 	}
@@ -42,6 +43,13 @@ func NewServer(a *app.App, sessions *scs.SessionManager, metrics *Metrics, cfg C
 		ui.Error(w, r, err)
 	}
 	csrf := http.NewCrossOriginProtection()
+	// One-click unsubscribe (RFC 8058): mail providers POST
+	// "List-Unsubscribe=One-Click" from their servers (no Origin or
+	// Sec-Fetch-Site: allowed anyway), but webmail may send it from the
+	// reader's browser, cross-site, which would be refused. The signed token
+	// in the path is the only credential (no session is used), so a forged
+	// cross-site POST can do nothing the link's holder could not.
+	csrf.AddInsecureBypassPattern("POST /unsubscribe/{token}")
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		onAuthError(w, r, errCrossOrigin)
 	}))

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -52,50 +53,163 @@ func (q queries) lockRows(table string) string {
 }
 
 // DigestItems returns the pending notifications of the period for the
-// given people, with their events, oldest first.
+// given people, with their events, oldest first. The notifications are
+// read (and locked) alone, and each event once however many people it
+// concerns: a digest run reads a million notifications of a few thousand
+// events.
 func (q queries) DigestItems(ctx context.Context, period string, userIDs []int64) (map[int64][]DigestItem, error) {
 	out := map[int64][]DigestItem{}
 	if len(userIDs) == 0 {
 		return out, nil
 	}
 	ph, args := placeholders(userIDs)
-	rows, err := q.query(ctx, `SELECT n.id, n.user_id, e.id, e.kind, e.audience, e.consortium_id, COALESCE(c.name, ''), e.title, e.body, e.url,
-		e.importance, e.request_id, e.actor_name, e.created_at
-		FROM notifications n JOIN events e ON e.id = n.event_id LEFT JOIN consortia c ON c.id = e.consortium_id
+	rows, err := q.query(ctx, `SELECT n.id, n.user_id, n.event_id FROM notifications n
 		WHERE n.state = 'pending' AND n.period = ? AND n.user_id IN (`+ph+`) ORDER BY n.user_id, n.id`+q.lockRows("n"), append([]any{period}, args...)...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	type pending struct{ id, user, event int64 }
+	var list []pending
+	events := map[int64]*model.Event{}
 	for rows.Next() {
-		var it DigestItem
-		var cid, rid sql.NullInt64
-		if err := rows.Scan(&it.NotificationID, &it.UserID, &it.ID, &it.Kind, &it.Audience, &cid, &it.Consortium, &it.Title, &it.Body,
-			&it.URL, &it.Importance, &rid, &it.ActorName, &it.CreatedAt); err != nil {
+		var p pending
+		if err := rows.Scan(&p.id, &p.user, &p.event); err != nil {
+			rows.Close()
 			return nil, mapError(err)
 		}
-		if cid.Valid {
-			it.ConsortiumID = &cid.Int64
-		}
-		if rid.Valid {
-			it.RequestID = &rid.Int64
-		}
-		it.CreatedAt = it.CreatedAt.UTC()
-		out[it.UserID] = append(out[it.UserID], it)
+		list = append(list, p)
+		events[p.event] = nil
 	}
-	return out, mapError(rows.Err())
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, mapError(err)
+	}
+	ids := make([]int64, 0, len(events))
+	for id := range events {
+		ids = append(ids, id)
+	}
+	for start := 0; start < len(ids); start += 1000 {
+		ph, args := placeholders(ids[start:min(start+1000, len(ids))])
+		rows, err := q.query(ctx, `SELECT e.id, e.kind, e.audience, e.consortium_id, COALESCE(c.name, ''), e.title, e.body, e.url, e.importance,
+			e.request_id, e.actor_name, e.created_at FROM events e LEFT JOIN consortia c ON c.id = e.consortium_id WHERE e.id IN (`+ph+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			e, err := scanEvent(rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			events[e.ID] = &e
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, mapError(err)
+		}
+	}
+	for _, p := range list {
+		if e := events[p.event]; e != nil { // always: notifications cascade with their event
+			out[p.user] = append(out[p.user], DigestItem{NotificationID: p.id, UserID: p.user, Event: *e})
+		}
+	}
+	return out, nil
 }
 
-// MarkDigested records that a person's notifications up to lastID went out
-// in the digest message outboxID, so each appears in exactly one digest.
-func (q queries) MarkDigested(ctx context.Context, userID int64, period string, lastID, outboxID int64) error {
-	if _, err := q.exec(ctx, `UPDATE notifications SET state = 'digested', digest_outbox_id = ?
-		WHERE user_id = ? AND period = ? AND state = 'pending' AND id <= ?`, outboxID, userID, period, lastID); err != nil {
-		return err
+// Digest is one person's digest: the message and the notifications it
+// carries.
+type Digest struct {
+	UserID          int64
+	Message         *model.OutboxMessage
+	NotificationIDs []int64
+}
+
+// QueueDigests puts digests in the outbox and marks their notifications as
+// sent in them (so each appears in exactly one digest), in the caller's
+// transaction and in a few statements for many people.
+func (q queries) QueueDigests(ctx context.Context, period string, ds []Digest) error {
+	t := now()
+	// The messages, many to a statement; their ids come back by Message-ID.
+	for start := 0; start < len(ds); start += 50 {
+		chunk := ds[start:min(start+50, len(ds))]
+		var values strings.Builder
+		args := make([]any, 0, len(chunk)*11)
+		byMessageID := make(map[string]*model.OutboxMessage, len(chunk))
+		for i, d := range chunk {
+			m := d.Message
+			m.CreatedAt, m.NextAttemptAt, m.Status = t, t, model.OutboxPending
+			headers := ""
+			if len(m.Headers) > 0 {
+				b, err := json.Marshal(m.Headers)
+				if err != nil {
+					return err
+				}
+				headers = string(b)
+			}
+			if i > 0 {
+				values.WriteString(", ")
+			}
+			values.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)")
+			args = append(args, m.Channel, m.Recipient, m.UserID, m.Subject, m.Text, m.HTML, m.Payload, headers, m.MessageID, t, t)
+			byMessageID[m.MessageID] = m
+		}
+		rows, err := q.query(ctx, `INSERT INTO outbox (channel, recipient, user_id, subject, text_body, html_body, payload, headers, message_id,
+			status, next_attempt_at, created_at) VALUES `+values.String()+` RETURNING id, message_id`, args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			var mid string
+			if err := rows.Scan(&id, &mid); err != nil {
+				rows.Close()
+				return mapError(err)
+			}
+			if m := byMessageID[mid]; m != nil {
+				m.ID = id
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return mapError(err)
+		}
 	}
-	_, err := q.exec(ctx, `INSERT INTO digest_runs (user_id, period, sent_at) VALUES (?, ?, ?)
-		ON CONFLICT (user_id, period) DO UPDATE SET sent_at = excluded.sent_at`, userID, period, now())
-	return err
+	// The notifications, by id: exactly those the digests carry (read as
+	// pending, and locked, in this transaction). By primary key only: a
+	// condition on state would lead SQLite to scan every pending row.
+	for start := 0; start < len(ds); {
+		var cases strings.Builder
+		var caseArgs, idArgs []any
+		for start < len(ds) && len(idArgs) < 2000 {
+			d := ds[start]
+			start++
+			cases.WriteString(" WHEN CAST(? AS BIGINT) THEN CAST(? AS BIGINT)")
+			caseArgs = append(caseArgs, d.UserID, d.Message.ID)
+			for _, id := range d.NotificationIDs {
+				idArgs = append(idArgs, id)
+			}
+		}
+		if len(idArgs) == 0 {
+			continue
+		}
+		if _, err := q.exec(ctx, `UPDATE notifications SET state = 'digested', digest_outbox_id = CASE user_id`+cases.String()+` END
+			WHERE id IN (`+strings.TrimSuffix(strings.Repeat("?,", len(idArgs)), ",")+`)`, append(caseArgs, idArgs...)...); err != nil {
+			return err
+		}
+	}
+	// When each person last had a digest of the period.
+	for start := 0; start < len(ds); start += 500 {
+		chunk := ds[start:min(start+500, len(ds))]
+		args := make([]any, 0, len(chunk)*3)
+		for _, d := range chunk {
+			args = append(args, d.UserID, period, t)
+		}
+		if _, err := q.exec(ctx, `INSERT INTO digest_runs (user_id, period, sent_at) VALUES `+strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", len(chunk)), ", ")+`
+			ON CONFLICT (user_id, period) DO UPDATE SET sent_at = excluded.sent_at`, args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // CreateRequest stores a request for one-click answers.

@@ -47,17 +47,46 @@ type communityData struct {
 	People  []model.Affiliation
 	CanEdit bool
 	IsAdmin bool
+	// Consortia it takes part in, with its roles in each.
+	Consortia []communityConsortium
+	// Discovery: other communities with this problem, and communities
+	// that already solved something like it, each with reasons.
+	Similar []storage.Peer
+	Solved  []storage.Peer
+}
+
+// communityConsortium is a consortium a community is a member of.
+type communityConsortium struct {
+	*model.Consortium
+	Member model.Member
 }
 
 // Community shows one community.
 func (ui *UI) Community() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v, err := ui.app.GetCommunity(r.Context(), user(r), r.PathValue("ref"))
+		ctx, u := r.Context(), user(r)
+		v, err := ui.app.GetCommunity(ctx, u, r.PathValue("ref"))
 		if err != nil {
 			ui.Error(w, r, err)
 			return
 		}
-		d := communityData{Community: v.Community, People: v.People, CanEdit: v.CanEdit, IsAdmin: user(r).IsAdmin()}
+		d := communityData{Community: v.Community, People: v.People, CanEdit: v.CanEdit, IsAdmin: u.IsAdmin()}
+		members, byID, err := ui.app.CommunityConsortia(ctx, u, v.ID)
+		if err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		for _, m := range members {
+			d.Consortia = append(d.Consortia, communityConsortium{Consortium: byID[m.ConsortiumID], Member: m})
+		}
+		if d.Similar, err = ui.app.Store.SimilarCommunities(ctx, v.ID, u == nil, 6); err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		if d.Solved, err = ui.app.Store.SolvedBy(ctx, v.Tags, v.ID, u == nil, 6); err != nil {
+			ui.Error(w, r, err)
+			return
+		}
 		ui.render(w, r, http.StatusOK, "community", ui.page(r, v.Name, "communities", d))
 	})
 }

@@ -35,6 +35,9 @@ type Config struct {
 	BaseURL string
 	Version string
 	Demo    bool
+	// Mail says how email leaves ("SMTP", or "files in DIR" when no mail
+	// server is configured), for the admin outbox page.
+	Mail string
 }
 
 // UI is the web interface.
@@ -207,6 +210,10 @@ type Page struct {
 	Message string            // form-level error
 	Form    url.Values        // submitted values, to refill forms
 	Data    any
+	// ui and req let sections of a page load their own data (see
+	// Page.InitiativeFunding in funding.go).
+	ui  *UI
+	req *http.Request
 }
 
 // Err returns a field's error message.
@@ -217,7 +224,7 @@ func (p *Page) Value(field string) string { return p.Form.Get(field) }
 
 func (ui *UI) page(r *http.Request, title, nav string, data any) *Page {
 	return &Page{Title: title, Nav: nav, User: identity.User(r.Context()), Demo: ui.cfg.Demo, Version: ui.cfg.Version,
-		URL: r.URL, Data: data, Flash: ui.sessions.PopString(r.Context(), "flash"), Errors: map[string]string{}}
+		URL: r.URL, Data: data, Flash: ui.sessions.PopString(r.Context(), "flash"), Errors: map[string]string{}, ui: ui, req: r}
 }
 
 // render writes a page with a status; templates run into a buffer first so a

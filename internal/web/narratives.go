@@ -1,0 +1,302 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"consortia/internal/model"
+)
+
+// statusGroup is a set of initiatives sharing a status (in flight counts
+// as one).
+type statusGroup struct {
+	Key   string
+	Label string
+	One   string // the label for a single initiative
+	Items []model.InitiativeRef
+}
+
+// groupByStatus groups initiative references in lifecycle order; declined
+// ones come last.
+func groupByStatus(refs []model.InitiativeRef) []statusGroup {
+	groups := []statusGroup{
+		{Key: model.StatusIdea, Label: "Ideas", One: "Idea"},
+		{Key: model.StatusCandidate, Label: "Candidates", One: "Candidate"},
+		{Key: model.StatusUpcoming, Label: "Upcoming", One: "Upcoming"},
+		{Key: "in-flight", Label: "In flight", One: "In flight"},
+		{Key: model.StatusDone, Label: "Done", One: "Done"},
+		{Key: model.StatusDeclined, Label: "Declined", One: "Declined"},
+	}
+	for _, ref := range refs {
+		key := ref.Status
+		if model.InFlight(key) {
+			key = "in-flight"
+		}
+		for i := range groups {
+			if groups[i].Key == key {
+				groups[i].Items = append(groups[i].Items, ref)
+			}
+		}
+	}
+	return groups
+}
+
+type narrativeCard struct {
+	*model.Narrative
+	Groups []statusGroup
+}
+
+type narrativesData struct {
+	Items   []narrativeCard
+	IsAdmin bool
+}
+
+// Narratives lists the narratives.
+func (ui *UI) Narratives() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		list, err := ui.app.ListNarratives(r.Context(), user(r))
+		if err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		d := narrativesData{IsAdmin: user(r).IsAdmin()}
+		for _, n := range list {
+			d.Items = append(d.Items, narrativeCard{Narrative: n, Groups: groupByStatus(n.Initiatives)})
+		}
+		ui.render(w, r, http.StatusOK, "narratives", ui.page(r, "Narratives", "narratives", d))
+	})
+}
+
+type narrativeData struct {
+	*model.Narrative
+	Groups        []statusGroup
+	IsAdmin       bool
+	SignedIn      bool
+	Consortia     []*model.Consortium
+	EndorseChoice []choice
+	MyEndorsing   []model.CommunityRef
+	Linkable      []*model.Initiative
+}
+
+func (ui *UI) narrativePage(r *http.Request) (*Page, error) {
+	ctx, u := r.Context(), user(r)
+	n, err := ui.app.GetNarrative(ctx, u, r.PathValue("ref"))
+	if err != nil {
+		return nil, err
+	}
+	d := &narrativeData{Narrative: n, Groups: groupByStatus(n.Initiatives), IsAdmin: u.IsAdmin(), SignedIn: u != nil}
+	consortia, _, err := ui.app.ListConsortia(ctx, u, model.ConsortiumFilter{Page: model.Page{Size: model.MaxPageSize}})
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range consortia {
+		if slices.ContainsFunc(c.Narratives, func(ref model.NarrativeRef) bool { return ref.ID == n.ID }) {
+			d.Consortia = append(d.Consortia, c)
+		}
+	}
+	if u != nil {
+		endorsing := map[int64]bool{}
+		for _, c := range n.Endorsers {
+			endorsing[c.ID] = true
+		}
+		if d.EndorseChoice, err = ui.actingChoices(ctx, u, func(id int64) bool { return endorsing[id] }); err != nil {
+			return nil, err
+		}
+		leads, err := ui.leadAffiliations(ctx, u)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range n.Endorsers {
+			if u.IsAdmin() || slices.ContainsFunc(leads, func(a model.Affiliation) bool { return a.CommunityID == c.ID }) {
+				d.MyEndorsing = append(d.MyEndorsing, c)
+			}
+		}
+	}
+	if d.IsAdmin {
+		all, _, err := ui.app.ListInitiatives(ctx, u, model.InitiativeFilter{Page: model.Page{Size: -1}})
+		if err != nil {
+			return nil, err
+		}
+		for _, in := range all {
+			if !slices.ContainsFunc(n.Initiatives, func(ref model.InitiativeRef) bool { return ref.ID == in.ID }) {
+				d.Linkable = append(d.Linkable, in)
+			}
+		}
+		slices.SortFunc(d.Linkable, func(a, b *model.Initiative) int { return strings.Compare(a.Title, b.Title) })
+	}
+	return ui.page(r, n.Title, "narratives", d), nil
+}
+
+// Narrative shows one narrative with the initiatives that fill it.
+func (ui *UI) Narrative() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := ui.narrativePage(r)
+		if err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		ui.render(w, r, http.StatusOK, "narrative", p)
+	})
+}
+
+func (ui *UI) narrativeFailed(w http.ResponseWriter, r *http.Request, err error, form string) {
+	if !inputProblem(err) {
+		ui.Error(w, r, err)
+		return
+	}
+	p, perr := ui.narrativePage(r)
+	if perr != nil {
+		ui.Error(w, r, perr)
+		return
+	}
+	ui.inlineFailed(w, r, err, form, "narrative", p)
+}
+
+// EndorseNarrative records (or withdraws) a community's endorsement.
+func (ui *UI) EndorseNarrative() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ref := r.PathValue("ref")
+		if err := parseForm(r); err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		community := r.PostForm.Get("community")
+		on := r.PostForm.Get("on") != "0"
+		if community == "" {
+			ui.narrativeFailed(w, r, fieldProblem("community", "choose the community you speak for"), "endorse")
+			return
+		}
+		if err := ui.app.EndorseNarrative(r.Context(), user(r), ref, community, on); err != nil {
+			ui.narrativeFailed(w, r, err, "endorse")
+			return
+		}
+		if on {
+			ui.flash(r, "Endorsement recorded. Thank you!")
+		} else {
+			ui.flash(r, "Endorsement withdrawn.")
+		}
+		redirect(w, r, "/narratives/"+url.PathEscape(ref)+"#endorsers")
+	})
+}
+
+// LinkNarrativeInitiative adds an initiative to a narrative or removes it (staff).
+func (ui *UI) LinkNarrativeInitiative() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ref := r.PathValue("ref")
+		if err := parseForm(r); err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		initiative := strings.TrimSpace(r.PostForm.Get("initiative"))
+		on := r.PostForm.Get("on") != "0"
+		if initiative == "" {
+			ui.narrativeFailed(w, r, fieldProblem("initiative", "choose an initiative"), "link")
+			return
+		}
+		if err := ui.app.LinkInitiative(r.Context(), user(r), ref, initiative, on); err != nil {
+			ui.narrativeFailed(w, r, err, "link")
+			return
+		}
+		if on {
+			ui.flash(r, "The initiative now belongs to this narrative.")
+		} else {
+			ui.flash(r, "The initiative no longer belongs to this narrative.")
+		}
+		redirect(w, r, "/narratives/"+url.PathEscape(ref)+"#initiatives")
+	})
+}
+
+type narrativeForm struct {
+	New  bool
+	Slug string
+}
+
+func narrativeInput(r *http.Request) model.NarrativeInput {
+	f := r.PostForm
+	return model.NarrativeInput{Slug: f.Get("slug"), Title: f.Get("title"), Summary: f.Get("summary"), Story: f.Get("story"),
+		Gaps: f.Get("gaps"), Themes: model.SplitTags(f.Get("themes")), Public: f.Get("public") == "1"}
+}
+
+// NewNarrativeForm shows an empty narrative form (staff).
+func (ui *UI) NewNarrativeForm() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !user(r).IsAdmin() {
+			ui.Error(w, r, denied(r, "Only the host organization's staff write narratives."))
+			return
+		}
+		p := ui.page(r, "New narrative", "narratives", narrativeForm{New: true})
+		p.Form = url.Values{"public": {"1"}}
+		ui.render(w, r, http.StatusOK, "narrative_form", p)
+	})
+}
+
+// CreateNarrative handles the new-narrative form.
+func (ui *UI) CreateNarrative() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !user(r).IsAdmin() {
+			ui.Error(w, r, denied(r, "Only the host organization's staff write narratives."))
+			return
+		}
+		p := ui.page(r, "New narrative", "narratives", narrativeForm{New: true})
+		if err := parseForm(r); err != nil {
+			ui.formFailed(w, r, err, "narrative_form", p)
+			return
+		}
+		n, err := ui.app.CreateNarrative(r.Context(), user(r), narrativeInput(r))
+		if err != nil {
+			ui.formFailed(w, r, err, "narrative_form", p)
+			return
+		}
+		ui.flash(r, "The narrative “"+n.Title+"” was added. Link the initiatives that serve it below.")
+		redirect(w, r, "/narratives/"+n.Slug)
+	})
+}
+
+// EditNarrativeForm shows the edit form (staff).
+func (ui *UI) EditNarrativeForm() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, err := ui.app.GetNarrative(r.Context(), user(r), r.PathValue("ref"))
+		if err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		if !user(r).IsAdmin() {
+			ui.Error(w, r, denied(r, "Only the host organization's staff edit narratives."))
+			return
+		}
+		p := ui.page(r, "Edit "+n.Title, "narratives", narrativeForm{Slug: n.Slug})
+		p.Form = url.Values{"title": {n.Title}, "slug": {n.Slug}, "summary": {n.Summary}, "story": {n.Story}, "gaps": {n.Gaps},
+			"themes": {strings.Join(n.Themes, ", ")}, "version": {strconv.FormatInt(n.Version, 10)}}
+		if n.Public {
+			p.Form.Set("public", "1")
+		}
+		ui.render(w, r, http.StatusOK, "narrative_form", p)
+	})
+}
+
+// UpdateNarrative handles the edit form.
+func (ui *UI) UpdateNarrative() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ref := r.PathValue("ref")
+		if !user(r).IsAdmin() {
+			ui.Error(w, r, denied(r, "Only the host organization's staff edit narratives."))
+			return
+		}
+		p := ui.page(r, "Edit narrative", "narratives", narrativeForm{Slug: ref})
+		if err := parseForm(r); err != nil {
+			ui.formFailed(w, r, err, "narrative_form", p)
+			return
+		}
+		version, _ := strconv.ParseInt(r.PostForm.Get("version"), 10, 64)
+		n, err := ui.app.UpdateNarrative(r.Context(), user(r), ref, version, narrativeInput(r))
+		if err != nil {
+			ui.formFailed(w, r, err, "narrative_form", p)
+			return
+		}
+		ui.flash(r, "Saved your changes to “"+n.Title+"”.")
+		redirect(w, r, "/narratives/"+n.Slug)
+	})
+}

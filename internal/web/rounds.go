@@ -1,0 +1,900 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"consortia/internal/app"
+	"consortia/internal/model"
+	"consortia/internal/tally"
+)
+
+func roundStateLabel(s string) string {
+	switch s {
+	case model.RoundDraft:
+		return "Not open yet"
+	case model.RoundOpen:
+		return "Open for ballots"
+	case model.RoundClosed:
+		return "Closed"
+	case model.RoundPublished:
+		return "Results published"
+	}
+	return s
+}
+
+func methodLabel(m string) string {
+	switch m {
+	case "schulze":
+		return "Schulze method"
+	case "ranked-pairs":
+		return "Ranked pairs (Tideman)"
+	case "borda":
+		return "Borda count"
+	case "approval":
+		return "Approval voting"
+	case "score":
+		return "Score voting"
+	case "dot":
+		return "Dot voting"
+	}
+	return m
+}
+
+func ballotLabel(t string) string {
+	switch t {
+	case model.BallotRanked:
+		return "Ranked ballots (ties and unranked candidates allowed)"
+	case model.BallotApproval:
+		return "Approval ballots (approve any number)"
+	case model.BallotScore:
+		return "Score ballots"
+	case model.BallotDot:
+		return "Dot voting (spread points)"
+	}
+	return t
+}
+
+// nextQuarter is the quarter after t's, e.g. "2027-Q2".
+func nextQuarter(t time.Time) string {
+	q := (int(t.Month())-1)/3 + 2
+	y := t.Year()
+	if q > 4 {
+		q, y = 1, y+1
+	}
+	return fmt.Sprintf("%d-Q%d", y, q)
+}
+
+// --- a consortium's rounds ---------------------------------------------------
+
+type roundRow struct {
+	*model.Round
+	State string
+}
+
+type roundsData struct {
+	Consortium *model.Consortium
+	Rounds     []roundRow
+	CanManage  bool
+	Closed     bool
+	Candidates []model.InitiativeRef
+	Voters     []model.Member // members with the react & prioritize role, for weights
+}
+
+func (ui *UI) roundsPage(r *http.Request) (*Page, error) {
+	ctx, u := r.Context(), user(r)
+	c, rounds, err := ui.app.Rounds(ctx, u, r.PathValue("ref"))
+	if err != nil {
+		return nil, err
+	}
+	d := &roundsData{Consortium: c, CanManage: u.IsAdmin(), Closed: model.Closed(c.Stage), Candidates: c.Initiatives}
+	now := ui.app.Now()
+	for _, rd := range rounds {
+		d.Rounds = append(d.Rounds, roundRow{Round: rd, State: rd.State(now)})
+	}
+	p := ui.page(r, "Prioritization rounds · "+c.Name, "consortia", d)
+	if d.CanManage && !d.Closed {
+		members, err := ui.app.Store.Members(ctx, c.ID, false)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range members {
+			if m.HasRole(model.RoleReactPrioritize) {
+				d.Voters = append(d.Voters, m)
+			}
+		}
+		opens := now.UTC().Truncate(time.Hour).Add(time.Hour)
+		p.Form = url.Values{"round.quarter": {nextQuarter(now)}, "round.ballot_type": {model.BallotRanked}, "round.method": {"schulze"},
+			"round.strength": {"winning"}, "round.unranked": {"tied-last"}, "round.max_score": {"5"}, "round.dot_points": {"10"},
+			"round.opens": {opens.Format("2006-01-02T15:04")}, "round.closes": {opens.AddDate(0, 0, 14).Format("2006-01-02T15:04")},
+			"round.time_zone": {"UTC"}}
+		for _, in := range c.Initiatives {
+			if in.Status == model.StatusCandidate || in.Status == model.StatusUpcoming {
+				p.Form.Add("round.candidate_ids", strconv.FormatInt(in.ID, 10))
+			}
+		}
+	}
+	return p, nil
+}
+
+// ConsortiumRounds lists a consortium's prioritization rounds, with the
+// staff form to open one.
+func (ui *UI) ConsortiumRounds() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := ui.roundsPage(r)
+		if err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		ui.render(w, r, http.StatusOK, "rounds", p)
+	})
+}
+
+// roundInput reads the new-round form. Options that do not apply to the
+// chosen ballot type are dropped, so the defaults fill them.
+func roundInput(f url.Values) (model.RoundInput, error) {
+	in := model.RoundInput{Title: f.Get("title"), Quarter: f.Get("quarter"), BallotType: f.Get("ballot_type"),
+		LiveResults: f.Get("live_results") == "1", Weights: map[int64]int{}}
+	var p model.Problems
+	switch in.BallotType {
+	case model.BallotRanked:
+		in.Method, in.Strength, in.Unranked = f.Get("method"), f.Get("strength"), f.Get("unranked")
+	case model.BallotScore, model.BallotDot:
+		field, dst := "max_score", &in.MaxScore
+		if in.BallotType == model.BallotDot {
+			field, dst = "dot_points", &in.DotPoints
+		}
+		if s := strings.TrimSpace(f.Get(field)); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil {
+				p.Add(field, "must be a whole number")
+			}
+			*dst = n
+		}
+	}
+	loc := time.UTC
+	if tz := strings.TrimSpace(f.Get("time_zone")); tz != "" {
+		l, err := time.LoadLocation(tz)
+		if err != nil {
+			p.Add("time_zone", "must be an IANA time zone such as Europe/Berlin")
+		} else {
+			loc = l
+		}
+	}
+	for field, dst := range map[string]*time.Time{"opens": &in.OpensAt, "closes": &in.ClosesAt} {
+		if s := strings.TrimSpace(f.Get(field)); s != "" {
+			t, err := parseLocal(s, loc)
+			if err != nil {
+				p.Add(field+"_at", "must be a date and time like 2027-03-01T09:00")
+			}
+			*dst = t
+		}
+	}
+	var ok bool
+	if in.CandidateIDs, ok = parseIDs(f["candidate_ids"]); !ok {
+		p.Add("candidate_ids", "must be initiatives from the list")
+	}
+	for k, v := range f {
+		id, found := strings.CutPrefix(k, "weight_")
+		if !found || len(v) == 0 || strings.TrimSpace(v[0]) == "" {
+			continue
+		}
+		cid, err1 := strconv.ParseInt(id, 10, 64)
+		w, err2 := strconv.Atoi(strings.TrimSpace(v[0]))
+		if err1 != nil || err2 != nil {
+			p.Add("weights", "weights must be whole numbers from 0 to 100")
+			continue
+		}
+		if w != 1 {
+			in.Weights[cid] = w
+		}
+	}
+	return in, p.Err()
+}
+
+// CreateRound handles the new-round form (staff).
+func (ui *UI) CreateRound() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := requireUser(r); err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		if err := parseForm(r); err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		in, err := roundInput(r.PostForm)
+		if err == nil {
+			var rd *model.Round
+			if rd, err = ui.app.CreateRound(r.Context(), user(r), r.PathValue("ref"), in); err == nil {
+				ui.flash(r, "“"+rd.Title+"” is set up: member communities with the react & prioritize role can vote from "+
+					rd.OpensAt.Format("2 Jan 2006 15:04 MST")+" until "+rd.ClosesAt.Format("2 Jan 2006 15:04 MST")+".")
+				redirect(w, r, fmt.Sprintf("/rounds/%d", rd.ID))
+				return
+			}
+		}
+		if !inputProblem(err) {
+			ui.Error(w, r, err)
+			return
+		}
+		p, perr := ui.roundsPage(r)
+		if perr != nil {
+			ui.Error(w, r, perr)
+			return
+		}
+		ui.inlineFailed(w, r, err, "round", "rounds", p)
+	})
+}
+
+// --- one round --------------------------------------------------------------
+
+type roundData struct {
+	*app.RoundView
+	Steps     []step
+	Ballots   []ballotForm
+	Drivers   []driverRow
+	Outcome   *resultView
+	Weights   []weightRow
+	Exports   *exportInfo
+	CanManage bool
+	Eligible  int
+	Ranked    bool
+	Upcoming  string // the roadmap's upcoming column, filtered to the consortium
+}
+
+type weightRow struct {
+	Name   string
+	Weight int
+}
+
+// ballotForm is one community's ballot on the page.
+type ballotForm struct {
+	Key   string // form key: ballot_<slug>
+	Slug  string
+	Name  string
+	Cast  bool
+	Open  bool // expanded
+	Items []ballotItem
+	N     int
+	Spent int
+}
+
+type ballotItem struct {
+	ID       int64
+	Title    string
+	Slug     string
+	Rank     string
+	Approved bool
+	Score    int
+	Points   string
+}
+
+// driverRow is a candidate's prioritization drivers with bar widths.
+type driverRow struct {
+	app.Driver
+	InterestPct, CoFundPct, NarrPct, EffortPct string
+	Effort                                     string
+	Reactions                                  []reactionBar
+	ReactTotal                                 int
+}
+
+func (ui *UI) roundPage(r *http.Request, failed string) (*Page, error) {
+	ctx, u := r.Context(), user(r)
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return nil, model.Errorf(model.ENotFound, "There is no round %q.", r.PathValue("id"))
+	}
+	v, err := ui.app.GetRound(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	d := &roundData{RoundView: v, CanManage: u.IsAdmin(), Ranked: v.BallotType == model.BallotRanked,
+		Upcoming: "/roadmap?consortium=" + url.QueryEscape(v.ConsortiumSlug) + "#col-upcoming"}
+	d.Steps = roundSteps(v)
+	members, err := ui.app.Store.Members(ctx, v.ConsortiumID, true)
+	if err != nil {
+		return nil, err
+	}
+	names := map[int64]string{}
+	for _, m := range members {
+		names[m.CommunityID] = m.CommunityName
+		if m.LeftAt == nil && m.HasRole(model.RoleReactPrioritize) {
+			d.Eligible++
+		}
+	}
+	for cid, w := range v.Weights {
+		name := names[cid]
+		if name == "" {
+			name = fmt.Sprintf("Community %d", cid)
+		}
+		d.Weights = append(d.Weights, weightRow{Name: name, Weight: w})
+	}
+	slices.SortFunc(d.Weights, func(a, b weightRow) int { return strings.Compare(a.Name, b.Name) })
+	d.Drivers = driverRows(v.Drivers)
+	if v.State == model.RoundOpen {
+		for _, vt := range v.Voters {
+			key := "ballot_" + vt.CommunitySlug
+			var posted url.Values
+			if key == failed {
+				posted = r.PostForm
+			}
+			d.Ballots = append(d.Ballots, newBallotForm(v.Round, vt, key, posted, len(v.Voters) == 1 || key == failed))
+		}
+	}
+	if v.CanSeeResult && v.Result != nil {
+		d.Outcome = newResultView(v.Round, v.Result)
+		if v.State == model.RoundClosed || v.State == model.RoundPublished {
+			d.Exports = exportFiles(v)
+		}
+	}
+	return ui.page(r, v.Title+" · "+v.ConsortiumName, "consortia", d), nil
+}
+
+func roundSteps(v *app.RoundView) []step {
+	labels := []string{"Scheduled", "Open", "Closed", "Published", "Priorities set"}
+	at := map[string]int{model.RoundDraft: 0, model.RoundOpen: 1, model.RoundClosed: 2, model.RoundPublished: 3}[v.State]
+	if v.AppliedAt != nil {
+		at = 4
+	}
+	out := make([]step, len(labels))
+	for i, l := range labels {
+		out[i] = step{Label: l, State: "todo"}
+		switch {
+		case i < at || (i == at && i == len(labels)-1):
+			out[i].State = "done"
+		case i == at:
+			out[i].State = "current"
+		}
+	}
+	return out
+}
+
+func driverRows(ds []app.Driver) []driverRow {
+	var maxI, maxC, maxN int
+	var maxH int64
+	for _, d := range ds {
+		maxI, maxC, maxN, maxH = max(maxI, d.Interested), max(maxC, d.CoFunding), max(maxN, d.Narratives), max(maxH, d.HoursHigh)
+	}
+	out := make([]driverRow, len(ds))
+	for i, d := range ds {
+		row := driverRow{Driver: d, InterestPct: svgPct(d.Interested, maxI), CoFundPct: svgPct(d.CoFunding, maxC),
+			NarrPct: svgPct(d.Narratives, maxN), EffortPct: svgPct(d.HoursHigh, maxH), Effort: "—"}
+		switch {
+		case d.HoursHigh == 0:
+		case d.HoursLow == d.HoursHigh || d.HoursLow == 0:
+			row.Effort = fmt.Sprintf("%d h", d.HoursHigh)
+		default:
+			row.Effort = fmt.Sprintf("%d–%d h", d.HoursLow, d.HoursHigh)
+		}
+		demo := &model.Demo{}
+		for k, n := range map[string]int{model.ReactionResonated: d.Resonated, model.ReactionNeutral: d.Neutral, model.ReactionNotResonated: d.NotResonated} {
+			for range n {
+				demo.Reactions = append(demo.Reactions, model.Reaction{Reaction: k})
+			}
+		}
+		row.Reactions, row.ReactTotal = reactionSummary(demo), len(demo.Reactions)
+		out[i] = row
+	}
+	return out
+}
+
+// newBallotForm lays out a community's ballot: from what was just posted
+// when that failed, else from the ballot it cast, else empty.
+func newBallotForm(rd *model.Round, vt app.Voter, key string, posted url.Values, open bool) ballotForm {
+	bf := ballotForm{Key: key, Slug: vt.CommunitySlug, Name: vt.CommunityName, Cast: vt.Ballot != nil, Open: open || vt.Ballot == nil, N: len(rd.Candidates)}
+	rank := map[int64]int{}
+	approved := map[int64]bool{}
+	var b model.BallotInput
+	if vt.Ballot != nil {
+		b = *vt.Ballot
+	}
+	for i, tier := range b.Ranking {
+		for _, id := range tier {
+			rank[id] = i + 1
+		}
+	}
+	for _, id := range b.Approved {
+		approved[id] = true
+	}
+	for _, c := range rd.Candidates {
+		ids := strconv.FormatInt(c.ID, 10)
+		it := ballotItem{ID: c.ID, Title: c.Title, Slug: c.Slug}
+		if posted != nil {
+			it.Rank = strings.TrimSpace(posted.Get("rank_" + ids))
+			it.Approved = slices.Contains(posted["approved"], ids)
+			it.Score, _ = strconv.Atoi(posted.Get("score_" + ids))
+			it.Points = strings.TrimSpace(posted.Get("points_" + ids))
+		} else {
+			if n := rank[c.ID]; n > 0 {
+				it.Rank = strconv.Itoa(n)
+			}
+			it.Approved = approved[c.ID]
+			it.Score = b.Scores[ids]
+			if n := b.Points[ids]; n > 0 {
+				it.Points = strconv.Itoa(n)
+			}
+		}
+		if n, err := strconv.Atoi(it.Points); err == nil {
+			bf.Spent += n
+		}
+		bf.Items = append(bf.Items, it)
+	}
+	if rd.BallotType == model.BallotRanked {
+		// Ranked candidates first, in ballot order; then the unranked.
+		key := func(it ballotItem) int {
+			if n, err := strconv.Atoi(it.Rank); err == nil {
+				return n
+			}
+			return math.MaxInt
+		}
+		sort.SliceStable(bf.Items, func(i, j int) bool { return key(bf.Items[i]) < key(bf.Items[j]) })
+	}
+	return bf
+}
+
+// ballotInput reads a ballot form: rank_<id> (ranked: 1..n, equal numbers
+// tie, empty leaves the candidate unranked), approved (approval),
+// score_<id> (score) or points_<id> (dot).
+func ballotInput(rd *model.Round, f url.Values) (model.BallotInput, error) {
+	var b model.BallotInput
+	var p model.Problems
+	n := len(rd.Candidates)
+	switch rd.BallotType {
+	case model.BallotRanked:
+		tiers := map[int][]int64{}
+		for _, c := range rd.Candidates {
+			field := "rank_" + strconv.FormatInt(c.ID, 10)
+			s := strings.TrimSpace(f.Get(field))
+			if s == "" {
+				continue
+			}
+			k, err := strconv.Atoi(s)
+			if err != nil || k < 1 || k > n {
+				p.Add(field, "must be a whole number from 1 to %d, or empty to leave it unranked", n)
+				continue
+			}
+			tiers[k] = append(tiers[k], c.ID)
+		}
+		keys := make([]int, 0, len(tiers))
+		for k := range tiers {
+			keys = append(keys, k)
+		}
+		sort.Ints(keys)
+		for _, k := range keys {
+			b.Ranking = append(b.Ranking, tiers[k])
+		}
+	case model.BallotApproval:
+		ids, ok := parseIDs(f["approved"])
+		if !ok {
+			p.Add("approved", "must name candidates of this round")
+		}
+		b.Approved = ids
+		if b.Approved == nil {
+			b.Approved = []int64{}
+		}
+	case model.BallotScore, model.BallotDot:
+		prefix, dst := "score_", map[string]int{}
+		if rd.BallotType == model.BallotDot {
+			prefix = "points_"
+		}
+		for _, c := range rd.Candidates {
+			ids := strconv.FormatInt(c.ID, 10)
+			s := strings.TrimSpace(f.Get(prefix + ids))
+			if s == "" {
+				continue
+			}
+			k, err := strconv.Atoi(s)
+			if err != nil {
+				p.Add(prefix+ids, "must be a whole number")
+				continue
+			}
+			dst[ids] = k
+		}
+		if rd.BallotType == model.BallotDot {
+			b.Points = dst
+		} else {
+			b.Scores = dst
+		}
+	}
+	return b, p.Err()
+}
+
+// Round shows a round: its state, the candidates with their drivers, the
+// ballots the reader can cast and, when visible, the explained result.
+func (ui *UI) Round() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := ui.roundPage(r, "")
+		if err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		ui.render(w, r, http.StatusOK, "round", p)
+	})
+}
+
+// roundFailed shows the round again after one of its forms failed.
+func (ui *UI) roundFailed(w http.ResponseWriter, r *http.Request, err error, form string) {
+	if !inputProblem(err) {
+		ui.Error(w, r, err)
+		return
+	}
+	p, perr := ui.roundPage(r, form)
+	if perr != nil {
+		ui.Error(w, r, perr)
+		return
+	}
+	ui.inlineFailed(w, r, err, form, "round", p)
+}
+
+func (ui *UI) roundID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return 0, model.Errorf(model.ENotFound, "There is no round %q.", r.PathValue("id"))
+	}
+	return id, nil
+}
+
+// CastBallot handles a community's ballot form.
+func (ui *UI) CastBallot() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := requireUser(r); err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		if err := parseForm(r); err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		id, err := ui.roundID(r)
+		if err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		rd, err := ui.app.GetRound(r.Context(), user(r), id)
+		if err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		community := r.PathValue("community")
+		form := "ballot_" + community
+		b, err := ballotInput(rd.Round, r.PostForm)
+		if err == nil {
+			err = ui.app.CastBallot(r.Context(), user(r), id, community, b)
+		}
+		if err != nil {
+			ui.roundFailed(w, r, err, form)
+			return
+		}
+		name := community
+		for _, vt := range rd.Voters {
+			if vt.CommunitySlug == community {
+				name = vt.CommunityName
+			}
+		}
+		ui.flash(r, "The ballot of "+name+" is recorded. You can change it until the round closes on "+rd.ClosesAt.Format("2 Jan 2006 15:04 MST")+".")
+		redirect(w, r, fmt.Sprintf("/rounds/%d#ballots", id))
+	})
+}
+
+// PublishRound publishes a closed round's results (staff).
+func (ui *UI) PublishRound() http.Handler {
+	return ui.roundAction("publish", func(r *http.Request, id int64) (string, error) {
+		return "The results are published: everyone who can see the consortium can now read them.", ui.app.PublishResults(r.Context(), user(r), id)
+	})
+}
+
+// ApplyRound sets the next quarter's priorities from a closed round (staff).
+func (ui *UI) ApplyRound() http.Handler {
+	return ui.roundAction("apply", func(r *http.Request, id int64) (string, error) {
+		order, err := ui.app.ApplyPriorities(r.Context(), user(r), id)
+		return fmt.Sprintf("The upcoming roadmap is set from this round: %s in the order of the result.", plural(len(order), "initiative")), err
+	})
+}
+
+func (ui *UI) roundAction(form string, do func(r *http.Request, id int64) (string, error)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := requireUser(r); err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		if err := parseForm(r); err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		id, err := ui.roundID(r)
+		if err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		msg, err := do(r, id)
+		if err != nil {
+			ui.roundFailed(w, r, err, form)
+			return
+		}
+		ui.flash(r, msg)
+		redirect(w, r, fmt.Sprintf("/rounds/%d#results", id))
+	})
+}
+
+// ExportBallots downloads a closed round's anonymized ballots: "json" (the
+// project's format) or "preflib" (a PrefLib ordinal file).
+func (ui *UI) ExportBallots(format string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := ui.roundID(r)
+		if err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		name, body, err := ui.app.ExportBallots(r.Context(), user(r), id, format)
+		if err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		ct := "application/json"
+		if format == "preflib" {
+			ct = "text/plain; charset=utf-8"
+		}
+		w.Header().Set("Content-Type", ct)
+		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+		w.Header().Set("Cache-Control", "no-store")
+		_, _ = w.Write(body)
+	})
+}
+
+// --- results ----------------------------------------------------------------
+
+type exportInfo struct {
+	JSONName    string
+	PrefLibName string // empty for unranked ballot types
+	PrefLibExt  string // soc, soi, toc or toi
+	Options     string // the command's options that reproduce the page
+}
+
+// exportInfo names the export files and the command that re-tallies them.
+func exportFiles(v *app.RoundView) *exportInfo {
+	base := fmt.Sprintf("round-%d-%s", v.ID, v.Quarter)
+	x := &exportInfo{JSONName: base + ".json", Options: "--method " + v.Method}
+	if v.BallotType == model.BallotRanked {
+		x.Options += " --strength " + v.Strength + " --unranked " + v.Unranked
+		if v.Method == "borda" {
+			x.Options = "--method borda --unranked " + v.Unranked
+		}
+		if v.PrefLibType != "" {
+			x.PrefLibName, x.PrefLibExt = base+"."+v.PrefLibType, v.PrefLibType
+		}
+	}
+	return x
+}
+
+type resultView struct {
+	*tally.Result
+	Tiers      []resultTier
+	Chart      chartView
+	Pairwise   *matrixView
+	Paths      *matrixView
+	Majorities []tally.Majority
+	Ranked     bool
+}
+
+type candLink struct {
+	Name string
+	Slug string
+}
+
+type resultTier struct {
+	Place  int
+	Names  []candLink
+	Winner bool
+}
+
+type chartView struct {
+	Title   string
+	Caption string
+	Rows    []chartRow
+}
+
+type chartRow struct {
+	Name   string
+	Pct    string
+	Value  string
+	Note   string
+	Winner bool
+}
+
+type matrixView struct {
+	Caption string
+	Names   []string
+	Rows    []matrixRow
+}
+
+type matrixRow struct {
+	Name  string
+	Cells []matrixCell
+}
+
+type matrixCell struct {
+	Text  string
+	Class string
+	Title string
+	Self  bool
+}
+
+// formatNumber writes 12 as "12" and 12.5 as "12.5".
+func formatNumber(f float64) string {
+	if math.IsInf(f, 1) {
+		return "∞"
+	}
+	if f == math.Trunc(f) {
+		return strconv.FormatFloat(f, 'f', 0, 64)
+	}
+	return strconv.FormatFloat(f, 'f', 2, 64)
+}
+
+// shade buckets a strength into the five shades of the matrix cells.
+func shade(v, maxV float64) int {
+	if maxV <= 0 || v <= 0 {
+		return 1
+	}
+	if math.IsInf(v, 1) {
+		return 5
+	}
+	return max(1, min(5, int(math.Ceil(v/maxV*5))))
+}
+
+func newResultView(rd *model.Round, res *tally.Result) *resultView {
+	slug := map[string]string{}
+	for i, c := range rd.Candidates {
+		if i < len(res.Candidates) {
+			slug[res.Candidates[i]] = c.Slug
+		}
+	}
+	winners := map[string]bool{}
+	for _, w := range res.Winners {
+		winners[w] = true
+	}
+	v := &resultView{Result: res, Ranked: len(res.Pairwise) > 0, Majorities: res.Majorities}
+	place := 1
+	var order []string
+	for i, tier := range res.Ranking {
+		t := resultTier{Place: place, Winner: i == 0}
+		for _, name := range tier {
+			t.Names = append(t.Names, candLink{Name: name, Slug: slug[name]})
+			order = append(order, name)
+		}
+		place += len(tier)
+		v.Tiers = append(v.Tiers, t)
+	}
+	index := map[string]int{}
+	for i, name := range res.Candidates {
+		index[name] = i
+	}
+	// The chart: totals for scoring methods, head-to-head wins for Schulze
+	// and ranked pairs.
+	if len(res.Scores) > 0 {
+		v.Chart.Title = map[tally.Method]string{tally.MethodBorda: "Borda points", tally.MethodApproval: "Approvals",
+			tally.MethodScore: "Total score", tally.MethodDot: "Dot points"}[res.Method]
+		top := 0.0
+		for _, s := range res.Scores {
+			top = max(top, s.Total)
+		}
+		v.Chart.Caption = v.Chart.Title + " per candidate, highest first."
+		for _, s := range res.Scores {
+			row := chartRow{Name: s.Candidate, Pct: svgPct(s.Total, top), Value: formatNumber(s.Total), Winner: winners[s.Candidate]}
+			if s.Mean != nil {
+				row.Note = "mean " + strconv.FormatFloat(*s.Mean, 'f', 2, 64)
+			}
+			v.Chart.Rows = append(v.Chart.Rows, row)
+		}
+	} else if v.Ranked {
+		n := len(res.Candidates)
+		v.Chart.Title = "Head-to-head wins"
+		v.Chart.Caption = fmt.Sprintf("How many of the %d other candidates each one beats one-on-one (more ballots rank it above than below).", n-1)
+		for _, name := range order {
+			i := index[name]
+			wins, ties := 0, 0
+			for j := range n {
+				if i == j {
+					continue
+				}
+				switch {
+				case res.Pairwise[i][j] > res.Pairwise[j][i]:
+					wins++
+				case res.Pairwise[i][j] == res.Pairwise[j][i]:
+					ties++
+				}
+			}
+			row := chartRow{Name: name, Pct: svgPct(wins, n-1), Value: strconv.Itoa(wins), Winner: winners[name],
+				Note: fmt.Sprintf("%d lost", n-1-wins-ties)}
+			if ties > 0 {
+				row.Note += fmt.Sprintf(", %d even", ties)
+			}
+			v.Chart.Rows = append(v.Chart.Rows, row)
+		}
+	}
+	if v.Ranked {
+		v.Pairwise = pairwiseMatrix(res, order, index)
+		if len(res.StrongestPaths) > 0 {
+			v.Paths = pathsMatrix(res, order, index)
+		}
+	}
+	return v
+}
+
+func pairwiseMatrix(res *tally.Result, order []string, index map[string]int) *matrixView {
+	m := &matrixView{Names: order, Caption: "Each cell: how many ballots rank the row's candidate above the column's. Green: the row wins that pair; red: it loses; darker means a larger margin."}
+	maxMargin := 0.0
+	for i := range res.Pairwise {
+		for j := range res.Pairwise[i] {
+			maxMargin = max(maxMargin, float64(res.Pairwise[i][j]-res.Pairwise[j][i]))
+		}
+	}
+	for _, a := range order {
+		row := matrixRow{Name: a}
+		for _, b := range order {
+			i, j := index[a], index[b]
+			if i == j {
+				row.Cells = append(row.Cells, matrixCell{Self: true, Text: "—"})
+				continue
+			}
+			f, g := res.Pairwise[i][j], res.Pairwise[j][i]
+			c := matrixCell{Text: strconv.FormatInt(f, 10), Title: fmt.Sprintf("%d prefer %s to %s; %d the other way", f, a, b, g)}
+			switch {
+			case f > g:
+				c.Class = fmt.Sprintf("pw-win pw-%d", shade(float64(f-g), maxMargin))
+			case f < g:
+				c.Class = fmt.Sprintf("pw-loss pw-%d", shade(float64(g-f), maxMargin))
+			default:
+				c.Class = "pw-even"
+			}
+			row.Cells = append(row.Cells, c)
+		}
+		m.Rows = append(m.Rows, row)
+	}
+	return m
+}
+
+func pathsMatrix(res *tally.Result, order []string, index map[string]int) *matrixView {
+	unit := map[tally.LinkStrength]string{tally.StrengthWinning: "winning votes", tally.StrengthMargin: "margin", tally.StrengthRatio: "ratio"}[res.Strength]
+	m := &matrixView{Names: order, Caption: "Each cell: the strength (" + unit + ") of the strongest chain of head-to-head wins from the row's candidate to the column's. A candidate ranks above another when its path to it is stronger than the path back."}
+	top := 0.0
+	for i := range res.StrongestPaths {
+		for _, p := range res.StrongestPaths[i] {
+			if !math.IsInf(float64(p), 1) {
+				top = max(top, float64(p))
+			}
+		}
+	}
+	for _, a := range order {
+		row := matrixRow{Name: a}
+		for _, b := range order {
+			i, j := index[a], index[b]
+			if i == j {
+				row.Cells = append(row.Cells, matrixCell{Self: true, Text: "—"})
+				continue
+			}
+			p, q := float64(res.StrongestPaths[i][j]), float64(res.StrongestPaths[j][i])
+			c := matrixCell{Text: formatNumber(p), Title: fmt.Sprintf("Strongest path from %s to %s: %s; back: %s", a, b, formatNumber(p), formatNumber(q))}
+			if p == 0 {
+				c.Text = "0"
+			}
+			switch {
+			case p > q:
+				c.Class = fmt.Sprintf("pw-win pw-%d", shade(p, top))
+			case p < q:
+				c.Class = fmt.Sprintf("pw-loss pw-%d", shade(q, top))
+			default:
+				c.Class = "pw-even"
+			}
+			row.Cells = append(row.Cells, c)
+		}
+		m.Rows = append(m.Rows, row)
+	}
+	return m
+}
