@@ -254,12 +254,7 @@ type DemoList struct {
 }
 
 func (h *Handler) listDemos(ctx context.Context, in *ConsortiumPath) (*DemoList, error) {
-	// Meetings checks that the caller may see the consortium.
-	c, _, err := h.app.Meetings(ctx, actor(ctx), in.ID)
-	if err != nil {
-		return nil, h.fail(ctx, err)
-	}
-	demos, err := h.app.Store.DemosOf(ctx, c.ID)
+	_, demos, err := h.app.Demos(ctx, actor(ctx), in.ID)
 	if err != nil {
 		return nil, h.fail(ctx, err)
 	}

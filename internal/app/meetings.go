@@ -100,6 +100,9 @@ func (a *App) GetMeeting(ctx context.Context, actor *model.User, id int64) (*Mee
 			v.Demos = append(v.Demos, d)
 		}
 	}
+	if err := a.screenDemos(ctx, actor, v.Demos...); err != nil {
+		return nil, err
+	}
 	if actor != nil {
 		for _, r := range m.RSVPs {
 			if r.UserID == actor.ID {
@@ -199,12 +202,53 @@ func (a *App) GetDemo(ctx context.Context, actor *model.User, id int64) (*model.
 	if err != nil {
 		return nil, nil, model.Errorf(model.ENotFound, "No demo %d.", id)
 	}
-	if actor == nil {
+	if err := a.screenDemos(ctx, actor, d); err != nil {
+		return nil, nil, err
+	}
+	return d, c, nil
+}
+
+// Demos lists a consortium's demos, newest first, with their reactions.
+func (a *App) Demos(ctx context.Context, actor *model.User, consortiumRef string) (*model.Consortium, []*model.Demo, error) {
+	c, err := loadVisibleConsortium(ctx, a.Store, actor, consortiumRef)
+	if err != nil {
+		return nil, nil, err
+	}
+	demos, err := a.Store.DemosOf(ctx, c.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, demos, a.screenDemos(ctx, actor, demos...)
+}
+
+// screenDemos removes from demos what visitors may not see: who reacted,
+// and the initiative a demo shows when that initiative is not public.
+func (a *App) screenDemos(ctx context.Context, actor *model.User, demos ...*model.Demo) error {
+	if actor != nil {
+		return nil
+	}
+	public := map[int64]bool{}
+	for _, d := range demos {
 		for i := range d.Reactions {
 			d.Reactions[i].ByName = ""
 		}
+		if d.InitiativeID == nil {
+			continue
+		}
+		ok, seen := public[*d.InitiativeID]
+		if !seen {
+			in, err := a.Store.InitiativeByRef(ctx, idStr(*d.InitiativeID))
+			if err != nil && model.ErrorCode(err) != model.ENotFound {
+				return err
+			}
+			ok = err == nil && in.Public
+			public[*d.InitiativeID] = ok
+		}
+		if !ok {
+			d.InitiativeID, d.InitiativeTitle, d.InitiativeSlug = nil, "", ""
+		}
 	}
-	return d, c, nil
+	return nil
 }
 
 // React records a member community's reaction to a demo. The community's

@@ -102,6 +102,10 @@ func (a *App) UpdateRound(ctx context.Context, actor *model.User, id int64, in m
 	return r, err
 }
 
+// NonPublicCandidate names, for visitors, a candidate initiative that is
+// not public (made unique with its id when there are several).
+const NonPublicCandidate = "Non-public initiative"
+
 // RoundView is a round with what its page shows to the actor.
 type RoundView struct {
 	*model.Round
@@ -152,6 +156,17 @@ func (a *App) GetRound(ctx context.Context, actor *model.User, id int64) (*Round
 	if err != nil {
 		return nil, model.Errorf(model.ENotFound, "No round %d.", id)
 	}
+	// Visitors see public initiatives only: other candidates keep their
+	// place in the round, the tally and the export, under a neutral name.
+	hidden := map[int64]bool{}
+	if actor == nil {
+		for i, cand := range r.Candidates {
+			if !cand.Public {
+				hidden[cand.ID] = true
+				r.Candidates[i].Title, r.Candidates[i].Slug = NonPublicCandidate, ""
+			}
+		}
+	}
 	v := &RoundView{Round: r, State: r.State(a.now()), Consortium: c}
 	v.CanSeeResult = v.State == model.RoundPublished || (r.LiveResults && v.State != model.RoundDraft) ||
 		(actor.IsAdmin() && v.State == model.RoundClosed)
@@ -163,7 +178,7 @@ func (a *App) GetRound(ctx context.Context, actor *model.User, id int64) (*Round
 		v.Cast = append(v.Cast, b.CommunityName)
 	}
 	if v.CanSeeResult && len(ballots) > 0 {
-		e := Election(r, ballots)
+		e := election(r, ballots)
 		if v.Result, err = tally.Tally(e, tallyOptions(r)); err != nil {
 			return nil, err
 		}
@@ -173,6 +188,11 @@ func (a *App) GetRound(ctx context.Context, actor *model.User, id int64) (*Round
 	}
 	if v.Drivers, err = a.drivers(ctx, r); err != nil {
 		return nil, err
+	}
+	for i, d := range v.Drivers {
+		if hidden[d.InitiativeID] {
+			v.Drivers[i].Title, v.Drivers[i].Slug = NonPublicCandidate, ""
+		}
 	}
 	if actor != nil {
 		if v.Voters, err = a.voters(ctx, actor, c, ballots); err != nil {
@@ -384,6 +404,26 @@ func candidateNames(r *model.Round) map[string]int64 {
 // anonymized: ballots are sorted by content, so their order says nothing
 // about who cast them.
 func Election(r *model.Round, ballots []model.Ballot) tally.Election {
+	e := election(r, ballots)
+	// Each ballot's sort key is computed once: formatting it inside the
+	// comparison made a 500-ballot round's page take ~100 ms.
+	keyed := make([]struct {
+		key string
+		b   tally.Ballot
+	}, len(e.Ballots))
+	for i, b := range e.Ballots {
+		keyed[i].key, keyed[i].b = fmt.Sprint(b), b
+	}
+	sort.SliceStable(keyed, func(i, j int) bool { return keyed[i].key < keyed[j].key })
+	for i := range keyed {
+		e.Ballots[i] = keyed[i].b
+	}
+	return e
+}
+
+// election is Election without the anonymizing sort, for counting: a
+// tally does not depend on the order of the ballots.
+func election(r *model.Round, ballots []model.Ballot) tally.Election {
 	index := map[int64]int{}
 	for i, c := range r.Candidates {
 		index[c.ID] = i
@@ -429,19 +469,6 @@ func Election(r *model.Round, ballots []model.Ballot) tally.Election {
 		}
 		e.Ballots = append(e.Ballots, tb)
 	}
-	// Each ballot's sort key is computed once: formatting it inside the
-	// comparison made a 500-ballot round's page take ~100 ms.
-	keyed := make([]struct {
-		key string
-		b   tally.Ballot
-	}, len(e.Ballots))
-	for i, b := range e.Ballots {
-		keyed[i].key, keyed[i].b = fmt.Sprint(b), b
-	}
-	sort.SliceStable(keyed, func(i, j int) bool { return keyed[i].key < keyed[j].key })
-	for i := range keyed {
-		e.Ballots[i] = keyed[i].b
-	}
 	return e
 }
 
@@ -450,7 +477,7 @@ func tallyOptions(r *model.Round) tally.Options {
 }
 
 func tallyRound(r *model.Round, ballots []model.Ballot) (*tally.Result, error) {
-	return tally.Tally(Election(r, ballots), tallyOptions(r))
+	return tally.Tally(election(r, ballots), tallyOptions(r))
 }
 
 // ExportBallots writes a closed round's anonymized ballots as the project's

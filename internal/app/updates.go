@@ -71,6 +71,12 @@ func (a *App) messageID() string {
 // out at once: email to the people who want it immediately, and the
 // consortium's Slack and webhook posts. Everything else waits for digests.
 func (a *App) emit(ctx context.Context, tx *storage.Tx, actor *model.User, e model.Event, req *model.Request) error {
+	return a.emitEvent(ctx, tx, actor, &e, req)
+}
+
+// emitEvent is emit that fills in the caller's event (id, time, actor,
+// importance), for use cases that return it.
+func (a *App) emitEvent(ctx context.Context, tx *storage.Tx, actor *model.User, e *model.Event, req *model.Request) error {
 	if actor != nil {
 		e.ActorName = actor.Name
 	} else if e.ActorName == "" {
@@ -92,7 +98,7 @@ func (a *App) emit(ctx context.Context, tx *storage.Tx, actor *model.User, e mod
 		e.RequestID = &req.ID
 		e.Importance = model.ImportanceRequest
 	}
-	immediate, err := tx.InsertEvent(ctx, &e)
+	immediate, err := tx.InsertEvent(ctx, e)
 	if err != nil {
 		return err
 	}
@@ -101,7 +107,7 @@ func (a *App) emit(ctx context.Context, tx *storage.Tx, actor *model.User, e mod
 	}
 	now := a.now()
 	for _, r := range immediate {
-		msg, err := a.Site.Email(notify.Person{ID: r.UserID, Name: r.Name, Email: r.Email}, []notify.Item{{Event: e, Request: req}}, model.ModeImmediate, now)
+		msg, err := a.Site.Email(notify.Person{ID: r.UserID, Name: r.Name, Email: r.Email}, []notify.Item{{Event: *e, Request: req}}, model.ModeImmediate, now)
 		if err != nil {
 			return err
 		}
@@ -124,9 +130,9 @@ func (a *App) emit(ctx context.Context, tx *storage.Tx, actor *model.User, e mod
 	for _, h := range hooks {
 		msg := model.OutboxMessage{Channel: h.Kind, Recipient: h.URL, Subject: e.Title, MessageID: a.messageID()}
 		if h.Kind == model.ChannelSlack {
-			msg.Payload = a.Site.Slack(e)
+			msg.Payload = a.Site.Slack(*e)
 		} else {
-			msg.Payload = a.Site.Webhook(e)
+			msg.Payload = a.Site.Webhook(*e)
 			msg.Headers = map[string]string{"X-Consortia-Signature": notify.WebhookSignature(h.Secret, []byte(msg.Payload)),
 				"X-Consortia-Event": e.Kind}
 		}
@@ -178,13 +184,10 @@ func (a *App) PostUpdate(ctx context.Context, actor *model.User, in model.Update
 		if in.Question != "" {
 			req = &model.Request{Question: in.Question, Options: in.Options, Deadline: in.Deadline}
 		}
-		if err := a.emit(ctx, tx, actor, e, req); err != nil {
+		if err := a.emitEvent(ctx, tx, actor, &e, req); err != nil {
 			return err
 		}
 		out = e
-		if req != nil {
-			out.RequestID = &req.ID
-		}
 		return tx.Audit(ctx, actor, "update.post", "update", in.ConsortiumRef, nil, in)
 	})
 	return &out, err
@@ -367,6 +370,12 @@ func (a *App) Unsubscribe(ctx context.Context, token string) (*model.User, error
 // weekly), or all of them when force is set: one email per person, grouped
 // by consortium, never empty; each notification goes into exactly one.
 // It returns how many digests it queued.
+//
+// People are taken 500 at a time. Composing a batch's messages (CPU work,
+// spread over the cores) overlaps with writing the previous batch (one
+// transaction, which locks the notifications and checks they are still
+// the ones composed; a person whose pending notifications changed in
+// between is composed again inside the transaction).
 func (a *App) SendDigests(ctx context.Context, period string, force bool) (int, error) {
 	if period != model.ModeDaily && period != model.ModeWeekly {
 		return 0, model.Errorf(model.EInvalid, "The period must be daily or weekly.")
@@ -379,81 +388,38 @@ func (a *App) SendDigests(ctx context.Context, period string, force bool) (int, 
 	if force {
 		due = now.Add(time.Hour)
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	batches := make(chan digestBatch, 1)
+	defer func() {
+		cancel()
+		for range batches { // let the composer finish
+		}
+	}()
+	go func() {
+		defer close(batches)
+		var after int64
+		for {
+			b := a.composeBatch(ctx, period, due, after, now)
+			if b.err == nil && len(b.users) == 0 {
+				return
+			}
+			select {
+			case batches <- b:
+			case <-ctx.Done():
+				return
+			}
+			if b.err != nil {
+				return
+			}
+			after = b.users[len(b.users)-1].UserID
+		}
+	}()
 	sent := 0
-	var after int64
-	for {
-		users, err := a.Store.DigestUsers(ctx, period, due, after, 500)
-		if err != nil || len(users) == 0 {
-			return sent, err
+	for b := range batches {
+		if b.err != nil {
+			return sent, b.err
 		}
-		after = users[len(users)-1].UserID
-		ids := make([]int64, len(users))
-		for i, u := range users {
-			ids[i] = u.UserID
-		}
-		n := 0
-		err = a.inTx(ctx, func(tx *storage.Tx) error {
-			items, err := tx.DigestItems(ctx, period, ids)
-			if err != nil {
-				return err
-			}
-			requests := map[int64]*model.Request{}
-			for _, list := range items {
-				for _, it := range list {
-					if it.RequestID == nil {
-						continue
-					}
-					if _, ok := requests[*it.RequestID]; !ok {
-						if requests[*it.RequestID], err = tx.RequestByID(ctx, *it.RequestID); err != nil {
-							return err
-						}
-					}
-				}
-			}
-			// Composing is pure CPU work: spread it over the cores while
-			// the transaction waits, then write in one go.
-			msgs := make([]*model.OutboxMessage, len(users))
-			err = parallel(len(users), func(i int) error {
-				u := users[i]
-				list := items[u.UserID]
-				if len(list) == 0 {
-					return nil
-				}
-				its := make([]notify.Item, len(list))
-				for j, it := range list {
-					its[j] = notify.Item{Event: it.Event}
-					// A digest lists titles and links, never bodies: skip
-					// rendering their Markdown (it was most of the work).
-					its[j].Event.Body = ""
-					if it.RequestID != nil {
-						its[j].Request = requests[*it.RequestID]
-					}
-				}
-				msg, err := a.Site.Email(notify.Person{ID: u.UserID, Name: u.Name, Email: u.Email}, its, period, now)
-				if err != nil {
-					return err
-				}
-				msg.MessageID = a.messageID()
-				msgs[i] = &msg
-				return nil
-			})
-			if err != nil {
-				return err
-			}
-			var digests []storage.Digest
-			for i, u := range users {
-				if msgs[i] == nil {
-					continue
-				}
-				d := storage.Digest{UserID: u.UserID, Message: msgs[i]}
-				for _, it := range items[u.UserID] {
-					d.NotificationIDs = append(d.NotificationIDs, it.NotificationID)
-				}
-				digests = append(digests, d)
-			}
-			n = len(digests)
-			return tx.QueueDigests(ctx, period, digests)
-		})
+		n, err := a.queueBatch(ctx, period, now, b)
 		if err != nil {
 			return sent, err
 		}
@@ -462,6 +428,136 @@ func (a *App) SendDigests(ctx context.Context, period string, force bool) (int, 
 			a.Wake()
 		}
 	}
+	return sent, ctx.Err()
+}
+
+// digestBatch is up to 500 people with their pending notifications and the
+// digests composed for them (nil for people with nothing pending).
+type digestBatch struct {
+	users []storage.Recipient
+	items map[int64][]storage.DigestItem
+	msgs  []*model.OutboxMessage
+	err   error
+}
+
+// composeBatch reads the next people due after the given id and composes
+// their digests, outside any transaction.
+func (a *App) composeBatch(ctx context.Context, period string, due time.Time, after int64, now time.Time) digestBatch {
+	var b digestBatch
+	if b.users, b.err = a.Store.DigestUsers(ctx, period, due, after, 500); b.err != nil || len(b.users) == 0 {
+		return b
+	}
+	if b.items, b.err = a.Store.DigestItems(ctx, period, recipientIDs(b.users)); b.err != nil {
+		return b
+	}
+	b.msgs, b.err = a.composeDigests(ctx, a.Store, b.users, b.items, period, now)
+	return b
+}
+
+// queueBatch writes a batch's digests in one transaction and returns how
+// many it queued.
+func (a *App) queueBatch(ctx context.Context, period string, now time.Time, b digestBatch) (int, error) {
+	n := 0
+	err := a.inTx(ctx, func(tx *storage.Tx) error {
+		locked, err := tx.PendingDigestIDs(ctx, period, recipientIDs(b.users))
+		if err != nil {
+			return err
+		}
+		var digests []storage.Digest
+		var again []storage.Recipient
+		for i, u := range b.users {
+			ids := locked[u.UserID]
+			switch {
+			case len(ids) == 0: // nothing pending any more (another instance sent it)
+			case b.msgs[i] != nil && slices.Equal(ids, notificationIDs(b.items[u.UserID])):
+				digests = append(digests, storage.Digest{UserID: u.UserID, Message: b.msgs[i], NotificationIDs: ids})
+			default:
+				again = append(again, u)
+			}
+		}
+		if len(again) > 0 {
+			items, err := tx.DigestItems(ctx, period, recipientIDs(again))
+			if err != nil {
+				return err
+			}
+			msgs, err := a.composeDigests(ctx, tx, again, items, period, now)
+			if err != nil {
+				return err
+			}
+			for i, u := range again {
+				if msgs[i] != nil {
+					digests = append(digests, storage.Digest{UserID: u.UserID, Message: msgs[i], NotificationIDs: notificationIDs(items[u.UserID])})
+				}
+			}
+		}
+		n = len(digests)
+		return tx.QueueDigests(ctx, period, digests)
+	})
+	return n, err
+}
+
+// composeDigests composes the digest of each person with pending items (nil
+// for the others). Composing is pure CPU work, spread over the cores.
+func (a *App) composeDigests(ctx context.Context, q interface {
+	RequestByID(context.Context, int64) (*model.Request, error)
+}, users []storage.Recipient, items map[int64][]storage.DigestItem, period string, now time.Time) ([]*model.OutboxMessage, error) {
+	requests := map[int64]*model.Request{}
+	for _, list := range items {
+		for _, it := range list {
+			if it.RequestID == nil {
+				continue
+			}
+			if _, ok := requests[*it.RequestID]; !ok {
+				r, err := q.RequestByID(ctx, *it.RequestID)
+				if err != nil {
+					return nil, err
+				}
+				requests[*it.RequestID] = r
+			}
+		}
+	}
+	msgs := make([]*model.OutboxMessage, len(users))
+	err := parallel(len(users), func(i int) error {
+		u := users[i]
+		list := items[u.UserID]
+		if len(list) == 0 {
+			return nil
+		}
+		its := make([]notify.Item, len(list))
+		for j, it := range list {
+			its[j] = notify.Item{Event: it.Event}
+			// A digest lists titles and links, never bodies: skip
+			// rendering their Markdown (it was most of the work).
+			its[j].Event.Body = ""
+			if it.RequestID != nil {
+				its[j].Request = requests[*it.RequestID]
+			}
+		}
+		msg, err := a.Site.Email(notify.Person{ID: u.UserID, Name: u.Name, Email: u.Email}, its, period, now)
+		if err != nil {
+			return err
+		}
+		msg.MessageID = a.messageID()
+		msgs[i] = &msg
+		return nil
+	})
+	return msgs, err
+}
+
+func recipientIDs(users []storage.Recipient) []int64 {
+	ids := make([]int64, len(users))
+	for i, u := range users {
+		ids[i] = u.UserID
+	}
+	return ids
+}
+
+func notificationIDs(items []storage.DigestItem) []int64 {
+	ids := make([]int64, len(items))
+	for i, it := range items {
+		ids[i] = it.NotificationID
+	}
+	return ids
 }
 
 // AddHook connects a consortium (or, with an empty ref, the whole site) to a

@@ -37,7 +37,7 @@ func TestAPIUpdatesAndRequests(t *testing.T) {
 	wantStatus(t, "staff post", r, http.StatusCreated)
 	got := r.json(t)
 	req, _ := got["request"].(map[string]any)
-	if got["title"] != "Dashboards ready" || got["url"] != "/consortia/cloud-costs#updates" || req == nil || req["question"] != "Can you test them?" {
+	if got["id"] == 0.0 || got["actor_name"] != "Ada Admin" || got["importance"] != float64(model.ImportanceRequest) || got["title"] != "Dashboards ready" || got["url"] != "/consortia/cloud-costs#updates" || req == nil || req["question"] != "Can you test them?" {
 		t.Fatalf("posted: %s", r.body)
 	}
 	requestID := int64(req["id"].(float64))

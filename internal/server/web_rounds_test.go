@@ -538,3 +538,50 @@ func BenchmarkRoundResultsPage(b *testing.B) {
 	slices.Sort(took)
 	b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
 }
+
+// TestWebRoundScreensNonPublicCandidates: visitors see public initiatives
+// only, also when one is a candidate of a published round or shown in a
+// demo; the others keep their place under a neutral name.
+func TestWebRoundScreensNonPublicCandidates(t *testing.T) {
+	e := newEnv(t, storagetest.Open(t, storage.SQLite))
+	ctx := context.Background()
+	clock := time.Date(2027, 1, 10, 12, 0, 0, 0, time.UTC)
+	e.app.Clock = func() time.Time { return clock }
+	prLead(e, "alpha")
+	c, ids := prConsortium(e, "Mixed", model.VisibilityPublic, []string{"Open dashboards"}, map[string][]string{"alpha": {model.RoleReactPrioritize}})
+	secret, err := e.app.CreateInitiative(ctx, e.admin, model.InitiativeInput{Title: "Secret merger tooling"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := model.ConsortiumInput{Name: c.Name, Slug: c.Slug, Problem: c.Problem, Visibility: c.Visibility, InitiativeIDs: append(ids, secret.ID),
+		CriticalCommunities: c.CriticalCommunities, CriticalPeople: c.CriticalPeople}
+	if _, err := e.app.UpdateConsortium(ctx, e.admin, c.Slug, 0, in); err != nil {
+		t.Fatal(err)
+	}
+	d, err := e.app.PostDemo(ctx, e.admin, c.Slug, model.DemoInput{Title: "A peek", InitiativeID: &secret.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.app.CreateRound(ctx, e.admin, c.Slug, model.RoundInput{Quarter: "2027-Q2", OpensAt: clock.Add(-time.Hour), ClosesAt: clock.Add(time.Hour),
+		CandidateIDs: []int64{ids[0], secret.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lead, _ := e.store.UserByEmail(ctx, "alpha@example.org")
+	if err := e.app.CastBallot(ctx, lead, r.ID, "alpha", model.BallotInput{Ranking: [][]int64{{secret.ID}, {ids[0]}}}); err != nil {
+		t.Fatal(err)
+	}
+	clock = clock.Add(2 * time.Hour)
+	if err := e.app.PublishResults(ctx, e.admin, r.ID); err != nil {
+		t.Fatal(err)
+	}
+	visitor := e.browser()
+	for _, path := range []string{fmt.Sprintf("/rounds/%d", r.ID), fmt.Sprintf("/rounds/%d/ballots.json", r.ID), fmt.Sprintf("/demos/%d", d.ID),
+		"/consortia/" + c.Slug + "/meetings", fmt.Sprintf("/api/v1/rounds/%d", r.ID), fmt.Sprintf("/api/v1/demos/%d", d.ID)} {
+		res := visitor.get(path)
+		prStatus(t, path, res, 200)
+		prLacks(t, res, "Secret merger", "secret-merger")
+	}
+	has(t, visitor.get(fmt.Sprintf("/rounds/%d", r.ID)), "Non-public initiative", "Open dashboards")
+	has(t, prSignIn(e, "alpha@example.org").get(fmt.Sprintf("/rounds/%d", r.ID)), "Secret merger tooling")
+}

@@ -116,6 +116,31 @@ func (q queries) DigestItems(ctx context.Context, period string, userIDs []int64
 	return out, nil
 }
 
+// PendingDigestIDs returns the ids of the pending notifications of the
+// period for the given people, oldest first, locking them (PostgreSQL)
+// until the transaction ends.
+func (q queries) PendingDigestIDs(ctx context.Context, period string, userIDs []int64) (map[int64][]int64, error) {
+	out := map[int64][]int64{}
+	if len(userIDs) == 0 {
+		return out, nil
+	}
+	ph, args := placeholders(userIDs)
+	rows, err := q.query(ctx, `SELECT n.id, n.user_id FROM notifications n WHERE n.state = 'pending' AND n.period = ? AND n.user_id IN (`+ph+`)
+		ORDER BY n.user_id, n.id`+q.lockRows("n"), append([]any{period}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, user int64
+		if err := rows.Scan(&id, &user); err != nil {
+			return nil, mapError(err)
+		}
+		out[user] = append(out[user], id)
+	}
+	return out, mapError(rows.Err())
+}
+
 // Digest is one person's digest: the message and the notifications it
 // carries.
 type Digest struct {

@@ -42,14 +42,6 @@ type demoCard struct {
 	Summary []reactionBar
 }
 
-func demoCards(list []*model.Demo) []demoCard {
-	out := make([]demoCard, len(list))
-	for i, d := range list {
-		out[i] = demoCard{Demo: d, Summary: reactionSummary(d)}
-	}
-	return out
-}
-
 type demoData struct {
 	demoCard
 	Consortium *model.Consortium

@@ -157,7 +157,7 @@ func (p *Page) ConsortiumMeetings(ref string) *meetingsSection {
 		}
 		s.Past = s.Past[:min(2, len(s.Past))]
 		var demos []*model.Demo
-		if demos, err = p.ui.app.Store.DemosOf(ctx, c.ID); err == nil {
+		if _, demos, err = p.ui.app.Demos(ctx, p.User, c.Slug); err == nil {
 			s.Demos = len(demos)
 			var rounds []*model.Round
 			if _, rounds, err = p.ui.app.Rounds(ctx, p.User, ref); err == nil {
@@ -184,7 +184,6 @@ type meetingsData struct {
 	Initiative []model.InitiativeRef // for the demo form
 	ForMeeting int64                 // preselected meeting of the demo form
 	Meetings   []*model.Meeting      // all, for the demo form
-	Next       *model.Meeting
 	Recent     *model.Meeting
 }
 
@@ -204,27 +203,14 @@ func (ui *UI) meetingsPage(r *http.Request) (*Page, error) {
 		}
 	}
 	slices.Reverse(d.Past) // most recent first
-	for _, m := range d.Upcoming {
-		if !m.Cancelled {
-			d.Next = m
-			break
-		}
-	}
 	for _, m := range d.Past {
 		if !m.Cancelled {
 			d.Recent = m
 			break
 		}
 	}
-	if d.Demos, err = ui.app.Store.DemosOf(ctx, c.ID); err != nil {
+	if _, d.Demos, err = ui.app.Demos(ctx, u, c.Slug); err != nil {
 		return nil, err
-	}
-	if u == nil {
-		for _, dm := range d.Demos {
-			for i := range dm.Reactions {
-				dm.Reactions[i].ByName = ""
-			}
-		}
 	}
 	d.ForMeeting, _ = strconv.ParseInt(r.URL.Query().Get("meeting"), 10, 64)
 	p := ui.page(r, "Meetings · "+c.Name, "consortia", d)
