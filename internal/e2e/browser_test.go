@@ -231,6 +231,9 @@ func (b *browser) clickAndWait(sel string) int64 {
 	if err != nil {
 		b.t.Fatalf("click %s on %s: %v", sel, from, err)
 	}
+	if res == nil { // a same-document navigation (e.g. htmx pushing a URL) has no response
+		b.t.Fatalf("click %s on %s: no page load followed", sel, from)
+	}
 	return res.Status
 }
 

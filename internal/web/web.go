@@ -294,6 +294,15 @@ func parseForm(r *http.Request) error {
 		}
 		return model.Errorf(model.EMalformed, "The form could not be read: %v", err)
 	}
+	// Browsers send line breaks in text areas as CRLF; store plain LF so
+	// lengths and Markdown behave the same as from the API.
+	for _, values := range r.PostForm {
+		for i, v := range values {
+			if strings.Contains(v, "\r") {
+				values[i] = strings.ReplaceAll(v, "\r\n", "\n")
+			}
+		}
+	}
 	return nil
 }
 
