@@ -1,14 +1,11 @@
 package matching
 
 import (
-	"bytes"
-	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math/big"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -74,14 +71,7 @@ func ParseInput(r io.Reader) (Input, error) {
 	if err := Validate(in); err != nil {
 		var es Errors
 		if errors.As(err, &es) {
-			for _, fe := range es {
-				if off, ok := locatePath(data, fe.Field); ok {
-					fe.Line, fe.Column = lineCol(data, off)
-				}
-			}
-			slices.SortStableFunc(es, func(a, b *FieldError) int {
-				return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
-			})
+			es.Locate(data)
 		}
 		return Input{}, err
 	}
@@ -97,21 +87,21 @@ func decode(data []byte) (Input, error) {
 		switch key {
 		case "match_pool":
 			hasPool = true
-			in.MatchPool, err = r.integer(kpath)
+			in.MatchPool, _, err = r.Int(kpath, false)
 		case "matching_cap_per_project":
 			in.MatchingCapPerProject, err = r.fraction(kpath)
 		case "ignore_saturation":
-			in.IgnoreSaturation, err = r.boolean(kpath)
+			in.IgnoreSaturation, err = r.Bool(kpath)
 		case "contributions":
 			hasContribs = true
 			in.Contributions = []Contribution{}
-			err = r.array(kpath, func(i int, epath string) error {
+			err = r.Array(kpath, func(i int, epath string) error {
 				c, err := r.contribution(epath)
 				in.Contributions = append(in.Contributions, c)
 				return err
 			})
 		default:
-			err = r.unknown(key, kpath, koff)
+			err = r.Unknown(key, kpath, koff)
 		}
 		return err
 	})
@@ -120,17 +110,17 @@ func decode(data []byte) (Input, error) {
 	}
 	if isObject {
 		if !hasPool {
-			r.fail("match_pool", off, "required field is missing")
+			r.Fail("match_pool", off, "required field is missing")
 		}
 		if !hasContribs {
-			r.fail("contributions", off, "required field is missing")
+			r.Fail("contributions", off, "required field is missing")
 		}
 	}
-	if err := r.end(); err != nil {
+	if err := r.End(); err != nil {
 		return Input{}, err
 	}
-	if len(r.errs) > 0 {
-		return Input{}, r.errs
+	if len(r.Errs) > 0 {
+		return Input{}, r.Errs
 	}
 	return in, nil
 }
@@ -143,15 +133,15 @@ func (r *reader) contribution(path string) (Contribution, error) {
 		switch key {
 		case "contributor":
 			has[0] = true
-			c.Contributor, err = r.str(kpath)
+			c.Contributor, _, err = r.String(kpath)
 		case "recipient":
 			has[1] = true
-			c.Recipient, err = r.str(kpath)
+			c.Recipient, _, err = r.String(kpath)
 		case "amount":
 			has[2] = true
-			c.Amount, err = r.integer(kpath)
+			c.Amount, _, err = r.Int(kpath, false)
 		default:
-			err = r.unknown(key, kpath, koff)
+			err = r.Unknown(key, kpath, koff)
 		}
 		return err
 	})
@@ -160,7 +150,7 @@ func (r *reader) contribution(path string) (Contribution, error) {
 	}
 	for i, name := range []string{"contributor", "recipient", "amount"} {
 		if !has[i] {
-			r.fail(path+"."+name, off, "required field is missing")
+			r.Fail(path+"."+name, off, "required field is missing")
 		}
 	}
 	return c, nil
@@ -168,26 +158,7 @@ func (r *reader) contribution(path string) (Contribution, error) {
 
 // fraction reads an exact decimal or a/b fraction (JSON number or string).
 func (r *reader) fraction(path string) (*big.Rat, error) {
-	tok, off, err := r.next(path)
-	if err != nil {
-		return nil, err
-	}
-	var lit string
-	switch t := tok.(type) {
-	case json.Number:
-		lit = string(t)
-	case string:
-		lit = t
-	default:
-		r.fail(path, off, "must be a fraction of the pool such as 0.25, \"0.25\" or \"1/4\", not "+describe(tok))
-		return nil, r.skip(path, tok)
-	}
-	v, perr := parseRat(lit)
-	if perr != nil {
-		r.fail(path, off, perr.Error())
-		return nil, nil
-	}
-	return v, nil
+	return r.Rat(path, `a fraction of the pool such as 0.25, "0.25" or "1/4"`, parseRat)
 }
 
 // parseRat parses "0.25", "1/4" or "2.5e-1" exactly, with bounded size.
@@ -279,59 +250,4 @@ func addInt64(a, b int64) (int64, bool) {
 		return 0, false
 	}
 	return s, true
-}
-
-// locatePath finds where the value at path (or its deepest existing
-// ancestor) starts in a well-formed document.
-func locatePath(data []byte, target string) (int, bool) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	best, found := 0, false
-	isPrefix := func(p string) bool {
-		return p == "" || p == target ||
-			(strings.HasPrefix(target, p) && (target[len(p)] == '.' || target[len(p)] == '['))
-	}
-	var walk func(path string, descend bool) error
-	walk = func(path string, descend bool) error {
-		off := skipSeparators(data, int(dec.InputOffset()))
-		tok, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		if descend {
-			best, found = off, true
-			if path == target {
-				return io.EOF
-			}
-		}
-		switch tok {
-		case json.Delim('{'):
-			for dec.More() {
-				kt, err := dec.Token()
-				if err != nil {
-					return err
-				}
-				key, _ := kt.(string)
-				child := key
-				if path != "" {
-					child = path + "." + key
-				}
-				if err := walk(child, descend && isPrefix(child)); err != nil {
-					return err
-				}
-			}
-			_, err = dec.Token()
-		case json.Delim('['):
-			for i := 0; dec.More(); i++ {
-				child := path + "[" + strconv.Itoa(i) + "]"
-				if err := walk(child, descend && isPrefix(child)); err != nil {
-					return err
-				}
-			}
-			_, err = dec.Token()
-		}
-		return err
-	}
-	_ = walk("", true)
-	return best, found
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"consortia/internal/jsonin"
 )
 
 // This file turns an Input into the flat, index-based representation the
@@ -99,9 +101,9 @@ func Validate(in Input) error {
 func (c *compiled) path(e int32) string {
 	switch {
 	case int(e) < c.nPledges:
-		return indexPath("pledges", int(e))
+		return jsonin.Index("pledges", int(e))
 	case int(e) < c.nPledges+c.nMatch:
-		return indexPath("matching", int(e)-c.nPledges)
+		return jsonin.Index("matching", int(e)-c.nPledges)
 	default:
 		return "pledge"
 	}

@@ -1,12 +1,12 @@
 package pledge
 
 import (
-	"cmp"
 	"encoding/json"
 	"errors"
 	"io"
-	"slices"
 	"strconv"
+
+	"consortia/internal/jsonin"
 )
 
 // maxConditionDepth bounds the nesting of all/any conditions.
@@ -34,14 +34,7 @@ func ParseInput(r io.Reader) (Input, error) {
 	if err := Validate(in); err != nil {
 		var es Errors
 		if errors.As(err, &es) {
-			for _, fe := range es {
-				if off, ok := locatePath(data, fe.Field); ok {
-					fe.Line, fe.Column = lineCol(data, off)
-				}
-			}
-			slices.SortStableFunc(es, func(a, b *FieldError) int {
-				return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
-			})
+			es.Locate(data)
 		}
 		return Input{}, err
 	}
@@ -53,88 +46,88 @@ func ParseInput(r io.Reader) (Input, error) {
 func decodeInput(data []byte) (Input, error) {
 	r := newJSONReader(data)
 	var in Input
-	tok, off, err := r.next("")
+	tok, off, err := r.Next("")
 	if err != nil {
 		return Input{}, err
 	}
 	haveCurrency := false
-	err = r.object("", tok, off, func(key, kpath string, koff int) error {
+	err = r.Object("", tok, off, func(key, kpath string, koff int) error {
 		var err error
 		switch key {
 		case "currency":
-			in.Currency, haveCurrency, err = r.stringValue(kpath)
+			in.Currency, haveCurrency, err = r.String(kpath)
 		case "goal":
 			var v int64
 			var present bool
-			v, present, _, err = r.intValue(kpath, true)
+			v, present, err = r.Int(kpath, true)
 			if present {
 				in.Goal = &v
 			}
 		case "all_or_nothing":
-			in.AllOrNothing, _, err = r.boolValue(kpath)
+			in.AllOrNothing, err = r.Bool(kpath)
 		case "match_counts_as_others":
-			in.MatchCountsAsOthers, _, err = r.boolValue(kpath)
+			in.MatchCountsAsOthers, err = r.Bool(kpath)
 		case "pledges":
-			err = r.array(kpath, func(i int, epath string) error {
+			err = r.Array(kpath, func(i int, epath string) error {
 				p, err := r.pledge(epath)
 				in.Pledges = append(in.Pledges, p)
 				return err
 			})
 		case "matching":
-			err = r.array(kpath, func(i int, epath string) error {
+			err = r.Array(kpath, func(i int, epath string) error {
 				m, err := r.matchingOffer(epath)
 				in.Matching = append(in.Matching, m)
 				return err
 			})
 		default:
-			err = r.unknownField(key, kpath, koff)
+			err = r.Unknown(key, kpath, koff)
 		}
 		return err
 	})
 	if err != nil {
 		return Input{}, err
 	}
-	if !haveCurrency && len(r.errs) == 0 && tok == json.Delim('{') {
-		r.fail("currency", off, "required field is missing")
+	if !haveCurrency && len(r.Errs) == 0 && tok == json.Delim('{') {
+		r.Fail("currency", off, "required field is missing")
 	}
-	if err := r.end(); err != nil {
+	if err := r.End(); err != nil {
 		return Input{}, err
 	}
-	if len(r.errs) > 0 {
-		return Input{}, r.errs
+	if len(r.Errs) > 0 {
+		return Input{}, r.Errs
 	}
 	return in, nil
 }
 
 func (r *jsonReader) pledge(path string) (Pledge, error) {
 	var p Pledge
-	tok, off, err := r.next(path)
+	tok, off, err := r.Next(path)
 	if err != nil {
 		return p, err
 	}
 	var hasID, hasAmount, hasRate, hasMax bool
 	isObject := tok == json.Delim('{')
-	err = r.object(path, tok, off, func(key, kpath string, koff int) error {
+	err = r.Object(path, tok, off, func(key, kpath string, koff int) error {
 		var err error
 		switch key {
 		case "id":
-			p.ID, hasID, err = r.stringValue(kpath)
+			p.ID, hasID, err = r.String(kpath)
 			hasID = true
 		case "amount":
 			hasAmount = true
-			p.Amount, _, _, err = r.intValue(kpath, false)
+			p.Amount, _, err = r.Int(kpath, false)
 		case "rate":
 			hasRate = true
-			p.Rate, _, err = r.ratValue(kpath)
+			p.Rate, err = r.ratValue(kpath)
 		case "max":
 			hasMax = true
-			p.Max, _, _, err = r.intValue(kpath, false)
+			p.Max, _, err = r.Int(kpath, false)
 		case "condition":
 			p.Condition, err = r.optionalCondition(kpath)
 		case "currency":
-			p.Currency, _, err = r.stringValue(kpath)
+			p.Currency, _, err = r.String(kpath)
 		default:
-			err = r.unknownField(key, kpath, koff)
+			err = r.Unknown(key, kpath, koff)
 		}
 		return err
 	})
@@ -142,47 +135,47 @@ func (r *jsonReader) pledge(path string) (Pledge, error) {
 		return p, err
 	}
 	if !hasID {
-		r.fail(joinPath(path, "id"), off, "required field is missing")
+		r.Fail(jsonin.Join(path, "id"), off, "required field is missing")
 	}
 	switch {
 	case hasAmount && (hasRate || hasMax):
-		r.fail(path, off, "a pledge has either amount (fixed) or rate and max (crowdmatching), not both")
+		r.Fail(path, off, "a pledge has either amount (fixed) or rate and max (crowdmatching), not both")
 	case !hasAmount && !hasRate && !hasMax:
-		r.fail(path, off, "a pledge needs either amount (fixed) or rate and max (crowdmatching)")
+		r.Fail(path, off, "a pledge needs either amount (fixed) or rate and max (crowdmatching)")
 	case hasRate && !hasMax:
-		r.fail(joinPath(path, "max"), off, "required field is missing (a crowdmatching pledge needs a maximum)")
+		r.Fail(jsonin.Join(path, "max"), off, "required field is missing (a crowdmatching pledge needs a maximum)")
 	case hasMax && !hasRate:
-		r.fail(joinPath(path, "rate"), off, "required field is missing (max is only used with rate)")
+		r.Fail(jsonin.Join(path, "rate"), off, "required field is missing (max is only used with rate)")
 	}
 	return p, nil
 }
 
 func (r *jsonReader) matchingOffer(path string) (MatchingOffer, error) {
 	var m MatchingOffer
-	tok, off, err := r.next(path)
+	tok, off, err := r.Next(path)
 	if err != nil {
 		return m, err
 	}
 	var hasID, hasRatio, hasCap bool
 	isObject := tok == json.Delim('{')
-	err = r.object(path, tok, off, func(key, kpath string, koff int) error {
+	err = r.Object(path, tok, off, func(key, kpath string, koff int) error {
 		var err error
 		switch key {
 		case "id":
 			hasID = true
-			m.ID, _, err = r.stringValue(kpath)
+			m.ID, _, err = r.String(kpath)
 		case "ratio":
 			hasRatio = true
-			m.Ratio, _, err = r.ratValue(kpath)
+			m.Ratio, err = r.ratValue(kpath)
 		case "cap":
 			hasCap = true
-			m.Cap, _, _, err = r.intValue(kpath, false)
+			m.Cap, _, err = r.Int(kpath, false)
 		case "condition":
 			m.Condition, err = r.optionalCondition(kpath)
 		case "currency":
-			m.Currency, _, err = r.stringValue(kpath)
+			m.Currency, _, err = r.String(kpath)
 		default:
-			err = r.unknownField(key, kpath, koff)
+			err = r.Unknown(key, kpath, koff)
 		}
 		return err
 	})
@@ -194,14 +187,14 @@ func (r *jsonReader) matchingOffer(path string) (MatchingOffer, error) {
 		has  bool
 	}{{"id", hasID}, {"ratio", hasRatio}, {"cap", hasCap}} {
 		if !f.has {
-			r.fail(joinPath(path, f.name), off, "required field is missing")
+			r.Fail(jsonin.Join(path, f.name), off, "required field is missing")
 		}
 	}
 	return m, nil
 }
 
 func (r *jsonReader) optionalCondition(path string) (*Condition, error) {
-	tok, off, err := r.next(path)
+	tok, off, err := r.Next(path)
 	if err != nil || tok == nil {
 		return nil, err
 	}
@@ -243,33 +236,33 @@ func ConditionTypeProblem(t string) string {
 func (r *jsonReader) condition(path string, tok json.Token, off int, depth int) (Condition, error) {
 	var c Condition
 	if depth > maxConditionDepth {
-		r.fail(path, off, "conditions are nested too deeply (at most 32 levels)")
-		return c, r.skip(path, tok)
+		r.Fail(path, off, "conditions are nested too deeply (at most 32 levels)")
+		return c, r.Skip(path, tok)
 	}
 	var hasType, hasValue, hasID, hasOf bool
 	var typeOff int
 	keyOff := map[string]int{}
 	isObject := tok == json.Delim('{')
-	err := r.object(path, tok, off, func(key, kpath string, koff int) error {
+	err := r.Object(path, tok, off, func(key, kpath string, koff int) error {
 		var err error
 		keyOff[key] = koff
 		switch key {
 		case "type":
-			typeOff = skipSeparators(r.data, int(r.dec.InputOffset()))
+			typeOff = r.Pos()
 			var s string
-			s, hasType, err = r.stringValue(kpath)
+			s, hasType, err = r.String(kpath)
 			c.Type = ConditionType(s)
 		case "value":
 			hasValue = true
-			c.Value, _, _, err = r.intValue(kpath, false)
+			c.Value, _, err = r.Int(kpath, false)
 		case "id":
 			hasID = true
-			c.ID, _, err = r.stringValue(kpath)
+			c.ID, _, err = r.String(kpath)
 		case "of":
 			hasOf = true
 			c.Of = []Condition{}
-			err = r.array(kpath, func(i int, epath string) error {
-				et, eoff, err := r.next(epath)
+			err = r.Array(kpath, func(i int, epath string) error {
+				et, eoff, err := r.Next(epath)
 				if err != nil {
 					return err
 				}
@@ -278,7 +271,7 @@ func (r *jsonReader) condition(path string, tok json.Token, off int, depth int) 
 				return err
 			})
 		default:
-			err = r.unknownField(key, kpath, koff)
+			err = r.Unknown(key, kpath, koff)
 		}
 		return err
 	})
@@ -286,11 +279,11 @@ func (r *jsonReader) condition(path string, tok json.Token, off int, depth int) 
 		return c, err
 	}
 	if !hasType {
-		r.fail(joinPath(path, "type"), off, "required field is missing")
+		r.Fail(jsonin.Join(path, "type"), off, "required field is missing")
 		return c, nil
 	}
 	if msg := ConditionTypeProblem(string(c.Type)); msg != "" {
-		r.fail(joinPath(path, "type"), typeOff, msg)
+		r.Fail(jsonin.Join(path, "type"), typeOff, msg)
 		return c, nil
 	}
 	want := map[ConditionType]string{
@@ -303,9 +296,9 @@ func (r *jsonReader) condition(path string, tok json.Token, off int, depth int) 
 	}{{"value", hasValue}, {"id", hasID}, {"of", hasOf}} {
 		switch {
 		case f.name == want && !f.has:
-			r.fail(joinPath(path, f.name), off, "required field is missing for condition type "+strconv.Quote(string(c.Type)))
+			r.Fail(jsonin.Join(path, f.name), off, "required field is missing for condition type "+strconv.Quote(string(c.Type)))
 		case f.name != want && f.has:
-			r.fail(joinPath(path, f.name), keyOff[f.name], "field not allowed for condition type "+strconv.Quote(string(c.Type)))
+			r.Fail(jsonin.Join(path, f.name), keyOff[f.name], "field not allowed for condition type "+strconv.Quote(string(c.Type)))
 		}
 	}
 	return c, nil
