@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/alexedwards/scs/v2"
 
@@ -58,6 +59,8 @@ func NewServer(a *app.App, sessions *scs.SessionManager, metrics *Metrics, cfg C
 	h = identity.Middleware(a, sessions, onAuthError)(h)
 	h = csrf.Handler(h)
 	h = sessions.LoadAndSave(h)
+	// Anonymous reads of the busiest public lists are kept for a second.
+	h = newMicroCache(time.Second, "/api/v1/communities", "/communities").wrap(h)
 	h = limitBody(MaxBodyBytes, h)
 	h = securityHeaders(h)
 	h = observe(log, metrics, h)
