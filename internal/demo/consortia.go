@@ -104,7 +104,7 @@ func seedNarrativesAndConsortia(ctx context.Context, a *app.App, admin *model.Us
 	if _, err := a.Transition(ctx, admin, cloud.Slug, model.StageDefining, "", false, ""); err != nil {
 		return err
 	}
-	kickoff := time.Now().UTC().AddDate(0, -2, 0).Truncate(time.Hour)
+	kickoff := time.Now().UTC().Truncate(time.Minute) // the demo is created all at once; the kickoff is its latest step
 	if _, err := a.ScheduleKickoff(ctx, admin, cloud.Slug, &kickoff); err != nil {
 		return err
 	}
