@@ -281,17 +281,7 @@ func (q queries) loadConsortiumParts(ctx context.Context, list []*model.Consorti
 	}
 	ph, args := placeholders(ids)
 	run := func(query string, fn func(*sql.Rows) error, extra ...any) error {
-		rows, err := q.query(ctx, query, append(args, extra...)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := fn(rows); err != nil {
-				return mapError(err)
-			}
-		}
-		return mapError(rows.Err())
+		return q.eachRow(ctx, query, append(args, extra...), fn)
 	}
 	if err := run(`SELECT cn.consortium_id, n.id, n.slug, n.title FROM consortium_narratives cn JOIN narratives n ON n.id = cn.narrative_id
 		WHERE cn.consortium_id IN (`+ph+`) ORDER BY n.title`, func(r *sql.Rows) error {

@@ -286,17 +286,7 @@ func (q queries) loadInitiativeParts(ctx context.Context, list []*model.Initiati
 	}
 	ph, args := placeholders(ids)
 	scan := func(query string, fn func(rows *sql.Rows) error) error {
-		rows, err := q.query(ctx, query, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := fn(rows); err != nil {
-				return mapError(err)
-			}
-		}
-		return mapError(rows.Err())
+		return q.eachRow(ctx, query, args, fn)
 	}
 	err := scan(`SELECT initiative_id, theme FROM initiative_themes WHERE initiative_id IN (`+ph+`) ORDER BY theme`, func(rows *sql.Rows) error {
 		var id int64

@@ -147,17 +147,7 @@ func (q queries) loadNarrativeParts(ctx context.Context, list []*model.Narrative
 	}
 	ph, args := placeholders(ids)
 	run := func(query string, fn func(*sql.Rows) error) error {
-		rows, err := q.query(ctx, query, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := fn(rows); err != nil {
-				return mapError(err)
-			}
-		}
-		return mapError(rows.Err())
+		return q.eachRow(ctx, query, args, fn)
 	}
 	if err := run(`SELECT narrative_id, theme FROM narrative_themes WHERE narrative_id IN (`+ph+`) ORDER BY theme`, func(r *sql.Rows) error {
 		var id int64
