@@ -706,24 +706,12 @@ func (ui *UI) CreateGoal() http.Handler {
 			ui.formFailed(w, r, err, "funding_goal_form", p)
 		}
 		f := r.PostForm
-		in := model.FundingGoalInput{InitiativeRef: f.Get("initiative"), ConsortiumRef: f.Get("consortium"), Currency: f.Get("currency"),
-			AllOrNothing: f.Get("all_or_nothing") == "1", MatchCountsAsOthers: f.Get("match_counts_as_others") == "1", Note: f.Get("note")}
-		amount, ok := parseMinor(f.Get("amount"))
-		if !ok {
-			fail(fieldProblem("amount", "must be an amount like 30000 or 30000.00 (at most 1,000,000,000)"))
+		in, err := goalInput(f)
+		if err != nil {
+			fail(err)
 			return
 		}
-		in.Amount = amount
-		if s := strings.TrimSpace(f.Get("deadline")); s != "" {
-			t, err := time.Parse("2006-01-02T15:04", s)
-			if err != nil {
-				if t, err = time.Parse(time.DateOnly, s); err != nil {
-					fail(fieldProblem("deadline", "must be a date and time like 2027-06-30T17:00"))
-					return
-				}
-			}
-			in.Deadline = &t
-		}
+		in.InitiativeRef, in.ConsortiumRef = f.Get("initiative"), f.Get("consortium")
 		g, err := ui.app.CreateGoal(r.Context(), user(r), in)
 		if err != nil {
 			fail(err)
@@ -731,6 +719,95 @@ func (ui *UI) CreateGoal() http.Handler {
 		}
 		ui.flash(r, "Funding goal set.")
 		redirect(w, r, fmt.Sprintf("/funding/%d", g.ID))
+	})
+}
+
+// goalInput reads a goal form's amount, currency, deadline, settings and note.
+func goalInput(f url.Values) (model.FundingGoalInput, error) {
+	in := model.FundingGoalInput{Currency: f.Get("currency"), AllOrNothing: f.Get("all_or_nothing") == "1",
+		MatchCountsAsOthers: f.Get("match_counts_as_others") == "1", Note: f.Get("note")}
+	amount, ok := parseMinor(f.Get("amount"))
+	if !ok {
+		return in, fieldProblem("amount", "must be an amount like 30000 or 30000.00 (at most 1,000,000,000)")
+	}
+	in.Amount = amount
+	if s := strings.TrimSpace(f.Get("deadline")); s != "" {
+		t, err := time.Parse("2006-01-02T15:04", s)
+		if err != nil {
+			if t, err = time.Parse(time.DateOnly, s); err != nil {
+				return in, fieldProblem("deadline", "must be a date and time like 2027-06-30T17:00")
+			}
+		}
+		in.Deadline = &t
+	}
+	return in, nil
+}
+
+// goalEditPage loads a goal for its edit form (staff).
+func (ui *UI) goalEditPage(r *http.Request) (*Page, *app.GoalView, error) {
+	u := user(r)
+	if !u.IsAdmin() {
+		return nil, nil, denied(r, "Only the host organization's staff change funding goals.")
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, nil, err
+	}
+	v, err := ui.app.GetGoal(r.Context(), u, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ui.page(r, "Edit "+v.Title+" · funding", "funding", v), v, nil
+}
+
+// EditGoalForm shows a goal's edit form (staff); a closed goal's page
+// explains that it can no longer change.
+func (ui *UI) EditGoalForm() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, v, err := ui.goalEditPage(r)
+		if err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		p.Form = url.Values{"amount": {formatMinor(v.Goal.Amount)}, "currency": {v.Goal.Currency}, "deadline": {datetimeLocal(v.Deadline)},
+			"note": {v.Note}, "version": {strconv.FormatInt(v.Version, 10)}}
+		if v.AllOrNothing {
+			p.Form.Set("all_or_nothing", "1")
+		}
+		if v.MatchCountsAsOthers {
+			p.Form.Set("match_counts_as_others", "1")
+		}
+		ui.render(w, r, http.StatusOK, "funding_goal_edit", p)
+	})
+}
+
+// UpdateGoal handles a goal's edit form (staff).
+func (ui *UI) UpdateGoal() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := requireUser(r); err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		if err := parseForm(r); err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		p, v, err := ui.goalEditPage(r)
+		if err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		in, err := goalInput(r.PostForm)
+		if err == nil {
+			version, _ := strconv.ParseInt(r.PostForm.Get("version"), 10, 64)
+			_, err = ui.app.UpdateGoal(r.Context(), user(r), v.ID, version, in)
+		}
+		if err != nil {
+			ui.formFailed(w, r, err, "funding_goal_edit", p)
+			return
+		}
+		ui.flash(r, "Funding goal saved.")
+		redirect(w, r, fmt.Sprintf("/funding/%d", v.ID))
 	})
 }
 

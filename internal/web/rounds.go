@@ -233,6 +233,107 @@ func (ui *UI) CreateRound() http.Handler {
 	})
 }
 
+// roundFormData is the data of a round's edit form.
+type roundFormData struct {
+	*app.RoundView
+	Candidates []model.InitiativeRef
+	Voters     []model.Member
+	Locked     bool // a ballot is cast: the round can no longer change
+}
+
+// roundFormPage loads a round for its edit form (staff).
+func (ui *UI) roundFormPage(r *http.Request) (*Page, error) {
+	ctx, u := r.Context(), user(r)
+	if !u.IsAdmin() {
+		return nil, denied(r, "Only the host organization's staff can change prioritization rounds.")
+	}
+	id, err := ui.roundID(r)
+	if err != nil {
+		return nil, err
+	}
+	v, err := ui.app.GetRound(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	d := &roundFormData{RoundView: v, Candidates: v.Consortium.Initiatives, Locked: v.BallotCount > 0 || len(v.Cast) > 0}
+	members, err := ui.app.Store.Members(ctx, v.ConsortiumID, false)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range members {
+		if m.HasRole(model.RoleReactPrioritize) {
+			d.Voters = append(d.Voters, m)
+		}
+	}
+	return ui.page(r, "Edit "+v.Title+" · "+v.ConsortiumName, "consortia", d), nil
+}
+
+// roundValues fills the edit form from a round; times are shown in UTC.
+func roundValues(rd *model.Round) url.Values {
+	f := url.Values{"title": {rd.Title}, "quarter": {rd.Quarter}, "ballot_type": {rd.BallotType}, "method": {rd.Method},
+		"strength": {rd.Strength}, "unranked": {rd.Unranked}, "max_score": {strconv.Itoa(rd.MaxScore)},
+		"dot_points": {strconv.Itoa(rd.DotPoints)}, "opens": {rd.OpensAt.UTC().Format("2006-01-02T15:04")},
+		"closes": {rd.ClosesAt.UTC().Format("2006-01-02T15:04")}, "time_zone": {"UTC"}}
+	if rd.LiveResults {
+		f.Set("live_results", "1")
+	}
+	for _, c := range rd.Candidates {
+		f.Add("candidate_ids", strconv.FormatInt(c.ID, 10))
+	}
+	for cid, w := range rd.Weights {
+		f.Set(fmt.Sprintf("weight_%d", cid), strconv.Itoa(w))
+	}
+	return f
+}
+
+// EditRoundForm shows a round's edit form (staff); once a ballot is cast
+// the page explains that the round can no longer change.
+func (ui *UI) EditRoundForm() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := ui.roundFormPage(r)
+		if err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		p.Form = roundValues(p.Data.(*roundFormData).Round)
+		ui.render(w, r, http.StatusOK, "round_form", p)
+	})
+}
+
+// UpdateRound handles a round's edit form (staff).
+func (ui *UI) UpdateRound() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := requireUser(r); err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		if err := parseForm(r); err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		p, err := ui.roundFormPage(r)
+		if err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		d := p.Data.(*roundFormData)
+		in, err := roundInput(r.PostForm)
+		if err == nil {
+			var rd *model.Round
+			if rd, err = ui.app.UpdateRound(r.Context(), user(r), d.ID, in); err == nil {
+				ui.flash(r, "Saved “"+rd.Title+"”: voting runs from "+rd.OpensAt.Format("2 Jan 2006 15:04 MST")+
+					" until "+rd.ClosesAt.Format("2 Jan 2006 15:04 MST")+".")
+				redirect(w, r, fmt.Sprintf("/rounds/%d", rd.ID))
+				return
+			}
+		}
+		if model.ErrorCode(err) == model.EConflict {
+			d.Locked = true
+		}
+		ui.formFailed(w, r, err, "round_form", p)
+	})
+}
+
 // --- one round --------------------------------------------------------------
 
 type roundData struct {
