@@ -185,6 +185,9 @@ type meetingsData struct {
 	ForMeeting int64                 // preselected meeting of the demo form
 	Meetings   []*model.Meeting      // all, for the demo form
 	Recent     *model.Meeting
+	// FeedKey is the reader's personal calendar key, for feeds of consortia
+	// that are not public.
+	FeedKey string
 }
 
 func (ui *UI) meetingsPage(r *http.Request) (*Page, error) {
@@ -194,6 +197,9 @@ func (ui *UI) meetingsPage(r *http.Request) (*Page, error) {
 		return nil, err
 	}
 	d := &meetingsData{Consortium: c, CanManage: u.IsAdmin(), Closed: model.Closed(c.Stage), Meetings: ms, Initiative: c.Initiatives}
+	if c.Visibility != model.VisibilityPublic {
+		d.FeedKey = ui.app.CalendarKey(u)
+	}
 	now := ui.app.Now()
 	for _, m := range ms {
 		if m.EndsAt().After(now) {
@@ -403,11 +409,22 @@ func (ui *UI) meetingICS(w http.ResponseWriter, r *http.Request, ref string) {
 
 // ConsortiumCalendar is the subscription feed of a consortium's meetings.
 // Calendar programs subscribe without a cookie, so a public consortium's
-// feed is public, and the feed of a members-only or private consortium
-// answers 404 to anyone not signed in (as its pages do).
+// feed is public; the feed of a members-only or private consortium is
+// served to a signed-in reader or to a calendar program that presents the
+// reader's secret key (?key=…, shown on the meetings page), and answers 404
+// otherwise (as its pages do).
 func (ui *UI) ConsortiumCalendar() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, ms, err := ui.app.Meetings(r.Context(), user(r), r.PathValue("ref"))
+		reader := user(r)
+		if key := r.URL.Query().Get("key"); reader == nil && key != "" {
+			u, err := ui.app.UserByCalendarKey(r.Context(), key)
+			if err != nil {
+				ui.calendarError(w, r, err)
+				return
+			}
+			reader = u
+		}
+		c, ms, err := ui.app.Meetings(r.Context(), reader, r.PathValue("ref"))
 		if err != nil {
 			ui.calendarError(w, r, err)
 			return
