@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -119,7 +120,9 @@ func (a *App) GetConsortium(ctx context.Context, actor *model.User, ref string) 
 		}
 	}
 	for _, to := range model.NextStages(c.Stage) {
-		v.Blockers[to] = model.StageBlockers(c, to, "x")
+		// The closing summary is typed in the same form as the move, so it
+		// is not listed as a blocker on the page.
+		v.Blockers[to] = model.StageBlockers(c, to, "(typed in the form)")
 	}
 	return v, nil
 }
@@ -275,7 +278,7 @@ func (a *App) Transition(ctx context.Context, actor *model.User, ref, to, reason
 			}
 		}
 		if len(hard) > 0 {
-			if model.Closed(before.Stage) || !contains(model.NextStages(before.Stage), to) {
+			if model.Closed(before.Stage) || !slices.Contains(model.NextStages(before.Stage), to) {
 				return model.Errorf(model.EConflict, "%s", strings.Join(hard, " "))
 			}
 			var p model.Problems

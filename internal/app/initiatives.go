@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"consortia/internal/model"
@@ -383,7 +384,7 @@ func (a *App) SetBlendedRate(ctx context.Context, actor *model.User, rate model.
 	if rate.Amount <= 0 || rate.Amount > model.MaxRateMinorUnits {
 		p.Add("rate", "must be between 1 and %d minor units per hour", model.MaxRateMinorUnits)
 	}
-	if !contains(model.Currencies, rate.Currency) {
+	if !slices.Contains(model.Currencies, rate.Currency) {
 		p.Add("currency", "must be a supported currency")
 	}
 	if err := p.Err(); err != nil {
@@ -402,15 +403,6 @@ func (a *App) SetBlendedRate(ctx context.Context, actor *model.User, rate model.
 		}
 		return tx.Audit(ctx, actor, "settings.blended_rate", "settings", "blended_rate", before, rate)
 	})
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // emitStatus tells people an initiative moved: delivered work is announced

@@ -35,7 +35,7 @@ func (a *App) ConfigureNotifications(ctx context.Context, baseURL string) error 
 		}
 		candidate := hex.EncodeToString(b[:])
 		// Two instances starting at once may both try; the first one wins.
-		if _, err := a.Store.DB().ExecContext(ctx, rebindSettingInsert(a.Store), "link_secret", candidate); err != nil {
+		if err := a.Store.SetSettingIfAbsent(ctx, "link_secret", candidate); err != nil {
 			return err
 		}
 		if secret, err = a.Store.Setting(ctx, "link_secret", ""); err != nil {
@@ -48,13 +48,6 @@ func (a *App) ConfigureNotifications(ctx context.Context, baseURL string) error 
 	}
 	a.Site = notify.Site{BaseURL: strings.TrimRight(baseURL, "/"), Signer: notify.Signer{Key: key}, AnswerValidity: 21 * 24 * time.Hour}
 	return nil
-}
-
-func rebindSettingInsert(s *storage.Store) string {
-	if s.Dialect() == storage.Postgres {
-		return `INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`
-	}
-	return `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`
 }
 
 func (a *App) messageID() string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"consortia/internal/model"
@@ -161,13 +162,11 @@ func (q queries) OutboxStatus(ctx context.Context) (OutboxStats, error) {
 	// ORDER BY rather than MIN(): SQLite returns aggregates as text.
 	var oldest time.Time
 	err = q.queryRow(ctx, `SELECT created_at FROM outbox WHERE status = 'pending' ORDER BY created_at LIMIT 1`).Scan(&oldest)
-	switch model.ErrorCode(mapError(err)) {
-	case model.ENotFound:
+	if errors.Is(err, sql.ErrNoRows) {
 		return st, nil
-	case model.EInternal:
-		if err != nil {
-			return st, err
-		}
+	}
+	if err != nil {
+		return st, mapError(err)
 	}
 	oldest = oldest.UTC()
 	st.OldestPending = &oldest

@@ -27,6 +27,13 @@ func (q queries) SetSetting(ctx context.Context, key, value string) error {
 	return err
 }
 
+// SetSettingIfAbsent stores a setting unless it exists: when several
+// instances start at once, the first value wins.
+func (q queries) SetSettingIfAbsent(ctx context.Context, key, value string) error {
+	_, err := q.exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, value)
+	return err
+}
+
 // BlendedRate is the site's hourly rate for cost estimates.
 func (q queries) BlendedRate(ctx context.Context) (model.Money, error) {
 	amount, err := q.Setting(ctx, "blended_rate_minor", strconv.Itoa(model.DefaultRateMinor))
