@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// wieliczka is the largest shared instance: 6,586 voters and 64 projects
+// wieliczka is the largest instance in testdata: 6,586 voters and 64 projects
 // (the Wieliczka 2023 Green Budget), a city-sized MES election.
 const wieliczkaFile = "poland_wieliczka_2023_green-budget.pb"
 
@@ -14,7 +14,7 @@ func loadBench(b *testing.B, name string) (*Instance, []byte) {
 	b.Helper()
 	data, err := os.ReadFile(dataDir + "/" + name)
 	if err != nil {
-		b.Skipf("shared pabulib data not available (%v); the benchmarks need %s", err, name)
+		b.Fatalf("pabulib file %s: %v", name, err)
 	}
 	inst, err := ParsePB(bytes.NewReader(data))
 	if err != nil {

@@ -10,8 +10,9 @@ import (
 	"testing"
 )
 
-// dataDir holds the shared pabulib instances, relative to this package.
-const dataDir = "../../../shared/data/pabulib"
+// dataDir holds the pabulib instances the tests use (sources in
+// testdata/SOURCES.md), relative to this package.
+const dataDir = "testdata/pabulib"
 
 // tester is the part of testing.TB (and of *rapid.T) the helpers use.
 type tester interface {
@@ -20,13 +21,12 @@ type tester interface {
 	Fatalf(format string, args ...any)
 }
 
-// sharedFiles lists the shared .pb files, skipping the test when the shared
-// folder is not present next to the repository.
+// sharedFiles lists the .pb files kept in testdata.
 func sharedFiles(t testing.TB) []string {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(dataDir, "*.pb"))
 	if err != nil || len(files) == 0 {
-		t.Skipf("shared pabulib data not found in %s (it lives beside the repository in ../shared); skipping tests against published outcomes", dataDir)
+		t.Fatalf("no pabulib instances in %s: %v", dataDir, err)
 	}
 	return files
 }
@@ -35,7 +35,7 @@ func loadShared(t testing.TB, name string) *Instance {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(dataDir, name))
 	if err != nil {
-		t.Skipf("shared pabulib file %s not available: %v", name, err)
+		t.Fatalf("pabulib file %s: %v", name, err)
 	}
 	inst, err := ParsePB(bytes.NewReader(data))
 	if err != nil {

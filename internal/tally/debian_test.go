@@ -11,7 +11,7 @@ import (
 
 // debianDataDir holds tally sheets published by the Debian project secretary
 // for Debian Project Leader elections (https://www.debian.org/vote/).
-const debianDataDir = "../../../shared/data/debian-elections"
+const debianDataDir = "testdata/debian"
 
 var (
 	debianOptionLine = regexp.MustCompile(`Option\s+(\d+)-*>:\s*(.+?)\s*$`)
@@ -77,9 +77,6 @@ func parseDebianTally(path string) (Election, error) {
 }
 
 func TestDebianElections(t *testing.T) {
-	if _, err := os.Stat(debianDataDir); err != nil {
-		t.Skipf("Debian tally sheets not available at %s (%v); they live in the shared data folder next to the repository", debianDataDir, err)
-	}
 	// The tally sheets do not state the outcome. The winners are the ones
 	// announced on the election pages (www.debian.org/vote/2006/vote_002,
 	// 2007/vote_003, 2020/vote_001), counted with Debian's Condorcet/Schulze
