@@ -6,6 +6,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -99,10 +100,14 @@ func (p Problems) Has(field string) bool {
 	return false
 }
 
-// Err returns nil when there are no problems, else an EInvalid *Error.
+// Err returns nil when there are no problems, else an EInvalid *Error. The
+// fields come sorted by name (keeping each field's own order), so the same
+// input always gives the same answer even when a rule walked a map.
 func (p Problems) Err() error {
 	if len(p) == 0 {
 		return nil
 	}
-	return &Error{Code: EInvalid, Message: "The input is not valid.", Fields: p}
+	sorted := slices.Clone(p)
+	slices.SortStableFunc(sorted, func(a, b FieldError) int { return strings.Compare(a.Field, b.Field) })
+	return &Error{Code: EInvalid, Message: "The input is not valid.", Fields: sorted}
 }

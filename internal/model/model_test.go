@@ -157,3 +157,31 @@ func TestEffectiveMode(t *testing.T) {
 		t.Errorf("default: %s", got)
 	}
 }
+
+func TestBallotKeysAreDecimalIDs(t *testing.T) {
+	r := &Round{BallotType: BallotScore, MaxScore: 5, Candidates: []InitiativeRef{{ID: 12}}}
+	for _, k := range []string{"12abc", "+12", "0x1f", "012", " 12", "-12", ""} {
+		err := CheckBallot(r, BallotInput{Scores: map[string]int{k: 3}})
+		if err == nil || !strings.Contains(err.Error(), "is not an initiative id") {
+			t.Errorf("score key %q: got %v, want 'is not an initiative id'", k, err)
+		}
+	}
+	if err := CheckBallot(r, BallotInput{Scores: map[string]int{"12": 3}}); err != nil {
+		t.Errorf("score key \"12\": %v", err)
+	}
+}
+
+func TestFieldErrorsComeSortedByField(t *testing.T) {
+	var p Problems
+	p.Add("zeta", "z")
+	p.Add("alpha", "a1")
+	p.Add("mid", "m")
+	p.Add("alpha", "a2")
+	var got []string
+	for _, f := range ErrorFields(p.Err()) {
+		got = append(got, f.Field+"="+f.Message)
+	}
+	if want := "alpha=a1 alpha=a2 mid=m zeta=z"; strings.Join(got, " ") != want {
+		t.Errorf("fields %v, want %s", got, want)
+	}
+}

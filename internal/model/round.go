@@ -2,8 +2,10 @@ package model
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -228,9 +230,10 @@ func CheckBallot(r *Round, b BallotInput) error {
 			seen[id] = true
 		}
 	case BallotScore:
-		for k, s := range b.Scores {
-			var id int64
-			if _, err := fmt.Sscan(k, &id); err != nil {
+		for _, k := range slices.Sorted(maps.Keys(b.Scores)) {
+			s := b.Scores[k]
+			id, ok := parseCandidateKey(k)
+			if !ok {
 				p.Add("scores", "%q is not an initiative id", k)
 				continue
 			}
@@ -240,9 +243,10 @@ func CheckBallot(r *Round, b BallotInput) error {
 		}
 	case BallotDot:
 		total := 0
-		for k, pts := range b.Points {
-			var id int64
-			if _, err := fmt.Sscan(k, &id); err != nil {
+		for _, k := range slices.Sorted(maps.Keys(b.Points)) {
+			pts := b.Points[k]
+			id, ok := parseCandidateKey(k)
+			if !ok {
 				p.Add("points", "%q is not an initiative id", k)
 				continue
 			}
@@ -256,6 +260,17 @@ func CheckBallot(r *Round, b BallotInput) error {
 		}
 	}
 	return p.Err()
+}
+
+// parseCandidateKey reads an initiative id used as a JSON object key: plain
+// decimal digits only, as the id prints ("12", not "+12", "012", "0x1f" or
+// "12abc").
+func parseCandidateKey(k string) (int64, bool) {
+	id, err := strconv.ParseInt(k, 10, 64)
+	if err != nil || id <= 0 || strconv.FormatInt(id, 10) != k {
+		return 0, false
+	}
+	return id, true
 }
 
 // Ballot is a cast ballot.

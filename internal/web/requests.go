@@ -154,7 +154,7 @@ func (ui *UI) AnswerLinkPage() http.Handler {
 func (ui *UI) AnswerLink() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token := r.PathValue("token")
-		req, person, _, err := ui.app.CheckAnswerLink(r.Context(), token)
+		_, person, _, err := ui.app.CheckAnswerLink(r.Context(), token)
 		if err != nil {
 			ui.answerLinkFailed(w, r, token, err)
 			return
