@@ -60,6 +60,7 @@ type cli struct {
 	User    userCmd    `cmd:"" help:"Manage people's accounts."`
 	Token   tokenCmd   `cmd:"" help:"Manage API tokens."`
 	Version versionCmd `cmd:"" help:"Print the version."`
+	OpenAPI openAPICmd `cmd:"" name:"openapi" help:"Print the JSON API's OpenAPI 3.1 document (the one served at /api/v1/openapi.json)."`
 
 	Tally   tallyCmd   `cmd:"" help:"Re-tally exported ballots offline (PrefLib or JSON) and print the result as JSON."`
 	Budget  budgetCmd  `cmd:"" help:"Allocate a budget from a pabulib .pb file and print the result as JSON."`

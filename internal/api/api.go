@@ -34,9 +34,12 @@ type Handler struct {
 // its OpenAPI document).
 func Register(mux *http.ServeMux, a *app.App, baseURL, version string, log *slog.Logger) huma.API {
 	cfg := huma.DefaultConfig("consortia API", version)
-	cfg.Info.Description = "Communities, people and (in later versions) consortia, initiatives, prioritization and co-funding. " +
-		"Authenticate with `Authorization: Bearer <token>` (create a token on your account page or with `consortia token create`). " +
+	cfg.Info.Description = "Member communities and their people; the roadmap of initiatives and narratives; consortia with their meetings, demos and prioritization rounds; co-funding goals, pledges, budget rounds and matching pools; updates, requests and notification preferences. " +
+		"Authenticate with `Authorization: Bearer <token>` (create a token on your account page or with `consortia token create`); reads of public information need no token. " +
 		"Errors are RFC 9457 problem details; `errors[].location` names the field at fault."
+	cfg.Info.Contact = &huma.Contact{Name: "The operators of this consortia instance", URL: baseURL + "/"}
+	cfg.Info.License = &huma.License{Name: "BSD 3-Clause License", Identifier: "BSD-3-Clause"}
+	cfg.Tags = tags
 	cfg.Servers = []*huma.Server{{URL: baseURL + Prefix}}
 	cfg.OpenAPIPath = "/openapi"
 	cfg.DocsPath = "" // huma's docs page loads scripts from a CDN; the web UI serves its own API page

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 )
@@ -10,6 +11,7 @@ import (
 func (h *Handler) routes(api huma.API) {
 	op := func(id, method, path, summary, tag string) huma.Operation {
 		return huma.Operation{OperationID: id, Method: method, Path: path, Summary: summary, Tags: []string{tag},
+			Description: descriptions[id], Errors: possibleErrors(method, path),
 			MaxBodyBytes: MaxBodyBytes, Security: bearer}
 	}
 	huma.Register(api, op("get-me", http.MethodGet, "/me", "The signed-in person", "People"), h.getMe)
@@ -37,6 +39,22 @@ func (h *Handler) routes(api huma.API) {
 	h.prioritizeRoutes(api, op)
 
 	huma.Register(api, op("list-audit", http.MethodGet, "/audit", "Read the audit log (staff)", "Audit"), h.listAudit)
+}
+
+// possibleErrors lists the problem statuses an operation can answer, so the
+// document shows them: any call can carry a bad token or ask for what the
+// caller may not do; anything with a path parameter can name something that
+// does not exist (or is not visible); writes can conflict or be too large;
+// any input can be invalid.
+func possibleErrors(method, path string) []int {
+	codes := []int{http.StatusUnauthorized, http.StatusForbidden}
+	if strings.Contains(path, "{") {
+		codes = append(codes, http.StatusNotFound)
+	}
+	if method != http.MethodGet {
+		codes = append(codes, http.StatusConflict, http.StatusRequestEntityTooLarge)
+	}
+	return append(codes, http.StatusUnprocessableEntity)
 }
 
 // roadmapRoutes lists the operations on initiatives, the roadmap,
