@@ -4,27 +4,26 @@ package calendar
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 
 	ics "github.com/arran4/golang-ical"
 
+	"consortia/internal/markdown"
 	"consortia/internal/model"
 )
 
 // UID is a meeting's stable identifier: it never changes when the meeting
-// does, so calendars update the event instead of adding a second one.
-func UID(baseURL string, meetingID int64) string {
-	host := "consortia"
-	if u, err := url.Parse(baseURL); err == nil && u.Hostname() != "" {
-		host = u.Hostname()
-	}
-	return fmt.Sprintf("meeting-%d@%s", meetingID, host)
+// does, so calendars update the event instead of adding a second one. It
+// names the installation (instance), not the host the server was reached
+// at, so moving to a new address does not duplicate every event.
+func UID(instance string, meetingID int64) string {
+	return fmt.Sprintf("meeting-%d.%s@consortia", meetingID, instance)
 }
 
 // Feed returns a calendar with the meetings; consortia names each
-// meeting's consortium by id. Lines end in CRLF as RFC 5545 requires.
-func Feed(name, baseURL string, meetings []*model.Meeting, consortia map[int64]*model.Consortium) string {
+// meeting's consortium by id; instance names the installation (see UID).
+// Lines end in CRLF as RFC 5545 requires.
+func Feed(name, baseURL, instance string, meetings []*model.Meeting, consortia map[int64]*model.Consortium) string {
 	cal := ics.NewCalendarFor("consortia")
 	cal.SetMethod(ics.MethodPublish)
 	cal.SetName(name)
@@ -32,7 +31,7 @@ func Feed(name, baseURL string, meetings []*model.Meeting, consortia map[int64]*
 	cal.SetRefreshInterval("PT1H")
 	cal.SetXPublishedTTL("PT1H")
 	for _, m := range meetings {
-		ev := cal.AddEvent(UID(baseURL, m.ID))
+		ev := cal.AddEvent(UID(instance, m.ID))
 		ev.SetDtStampTime(m.UpdatedAt)
 		ev.SetCreatedTime(m.CreatedAt)
 		ev.SetModifiedAt(m.UpdatedAt)
@@ -56,7 +55,8 @@ func Feed(name, baseURL string, meetings []*model.Meeting, consortia map[int64]*
 		if loc != "" {
 			ev.SetLocation(loc)
 		}
-		desc := strings.TrimSpace(m.Agenda)
+		// Calendar programs show DESCRIPTION as plain text.
+		desc := markdown.PlainText(m.Agenda)
 		if desc != "" {
 			desc += "\n\n"
 		}

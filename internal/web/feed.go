@@ -74,7 +74,8 @@ func (ui *UI) RoadmapFeed() http.Handler {
 			list = list[:feedSize]
 		}
 		base := strings.TrimSuffix(ui.cfg.BaseURL, "/")
-		updated := time.Unix(0, 0).UTC()
+		// Atom requires a time; an empty feed has changed no later than now.
+		updated := time.Now().Truncate(time.Second)
 		if len(list) > 0 {
 			updated = list[0].UpdatedAt
 		}

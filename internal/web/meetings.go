@@ -402,7 +402,7 @@ func (ui *UI) meetingICS(w http.ResponseWriter, r *http.Request, ref string) {
 		ui.calendarError(w, r, err)
 		return
 	}
-	body := calendar.Feed(v.Consortium.Name+": "+v.Title, ui.cfg.BaseURL, []*model.Meeting{v.Meeting},
+	body := calendar.Feed(v.Consortium.Name+": "+v.Title, ui.cfg.BaseURL, ui.app.InstanceID(), []*model.Meeting{v.Meeting},
 		map[int64]*model.Consortium{v.Consortium.ID: v.Consortium})
 	writeCalendar(w, body, fmt.Sprintf("meeting-%d.ics", v.ID))
 }
@@ -429,7 +429,7 @@ func (ui *UI) ConsortiumCalendar() http.Handler {
 			ui.calendarError(w, r, err)
 			return
 		}
-		writeCalendar(w, calendar.Feed(c.Name+" meetings", ui.cfg.BaseURL, ms, map[int64]*model.Consortium{c.ID: c}), "")
+		writeCalendar(w, calendar.Feed(c.Name+" meetings", ui.cfg.BaseURL, ui.app.InstanceID(), ms, map[int64]*model.Consortium{c.ID: c}), "")
 	})
 }
 
