@@ -136,6 +136,13 @@ type browser struct {
 // shares one deadline of testTimeout.
 func newBrowser(t *testing.T, base string) *browser {
 	t.Helper()
+	return newBrowserFor(t, base, testTimeout)
+}
+
+// newBrowserFor is newBrowser with a deadline of its own, for tests that
+// visit many pages.
+func newBrowserFor(t *testing.T, base string, timeout time.Duration) *browser {
+	t.Helper()
 	exe := findChromium(t)
 	profile := t.TempDir() // before the cleanup below, so it is removed after the browser quits
 	var out syncBuffer
@@ -154,7 +161,7 @@ func newBrowser(t *testing.T, base string) *browser {
 		chromedp.WindowSize(1280, 900),
 		chromedp.CombinedOutput(&out),
 	)
-	ctx, cancelTimeout := context.WithTimeout(context.Background(), testTimeout)
+	ctx, cancelTimeout := context.WithTimeout(context.Background(), timeout)
 	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	bctx, cancelBrowser := chromedp.NewContext(actx)
 	b := &browser{t: t, ctx: bctx, base: base}
