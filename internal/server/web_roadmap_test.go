@@ -341,7 +341,7 @@ func TestWebInitiativeChecklistAndForms(t *testing.T) {
 		lena.login("lena@alpha.example", testPassword)
 		r := lena.get("/initiatives/new")
 		wantStatus(t, "new", r, 200)
-		has(t, r, `<select id="persona" name="persona"`, `hx-post="/initiatives/word-count"`, "0 words — at least 50 needed")
+		has(t, r, `<select id="persona" name="persona"`, `data-hx-post="/initiatives/word-count"`, "0 words — at least 50 needed")
 
 		r = lena.post("/initiatives", url.Values{"title": {""}, "hours_low": {"many"}})
 		wantStatus(t, "bad idea", r, 422)
