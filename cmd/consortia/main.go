@@ -90,14 +90,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { panic(exitCode(code)) }),
 		kong.UsageOnError(),
+		kong.Resolvers(secretsFromEnv(getenv)),
 		kong.Vars{
 			"addr":       or("CONSORTIA_ADDR", "127.0.0.1:8080"),
-			"db":         or("CONSORTIA_DATABASE_URL", "consortia.db"),
+			"db":         "consortia.db",
 			"base_url":   getenv("CONSORTIA_BASE_URL"),
 			"log_format": or("CONSORTIA_LOG_FORMAT", "auto"),
 			"log_level":  or("CONSORTIA_LOG_LEVEL", "info"),
 			"argon_mem":  or("CONSORTIA_ARGON2_MEMORY_KIB", "19456"),
-			"smtp_url":   getenv("CONSORTIA_SMTP_URL"),
 			"mail_from":  or("CONSORTIA_MAIL_FROM", "consortia <noreply@consortia.localhost>"),
 			"mail_dir":   or("CONSORTIA_MAIL_DIR", "mail-outbox"),
 			"version":    version,
@@ -126,6 +126,25 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	e := &env{ctx: ctx, getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr,
 		log: newLogger(c.LogFormat, c.LogLevel, stderr)}
 	return kctx.Run(e)
+}
+
+// secretFlags are the flags whose values may carry a password. Their
+// environment variables are read by a resolver rather than as defaults, so
+// --help never prints them.
+var secretFlags = map[string]string{
+	"db":       "CONSORTIA_DATABASE_URL",
+	"smtp-url": "CONSORTIA_SMTP_URL",
+}
+
+func secretsFromEnv(getenv func(string) string) kong.ResolverFunc {
+	return func(_ *kong.Context, _ *kong.Path, flag *kong.Flag) (any, error) {
+		if name, ok := secretFlags[flag.Name]; ok {
+			if v := getenv(name); v != "" {
+				return v, nil
+			}
+		}
+		return nil, nil
+	}
 }
 
 func newLogger(format, level string, w io.Writer) *slog.Logger {

@@ -11,6 +11,7 @@ import (
 	"net/http/cookiejar"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -134,11 +135,19 @@ func freeAddr(t *testing.T) string {
 // way SIGINT does (cancelling the context) and returns run's error.
 func serve(t *testing.T, env map[string]string, args ...string) (stop func() error) {
 	t.Helper()
+	stop, _ = serveLogged(t, env, args...)
+	return stop
+}
+
+// serveLogged is serve that also keeps what the program writes to standard
+// output and standard error.
+func serveLogged(t *testing.T, env map[string]string, args ...string) (stop func() error, output *lockedBuffer) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	var out bytes.Buffer
+	out := &lockedBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, append([]string{"serve"}, args...), func(k string) string { return env[k] }, strings.NewReader(""), &syncWriter{w: &out}, io.Discard)
+		done <- run(ctx, append([]string{"serve"}, args...), func(k string) string { return env[k] }, strings.NewReader(""), out, out)
 	}()
 	addr := ""
 	for i, a := range args {
@@ -165,12 +174,26 @@ func serve(t *testing.T, env map[string]string, args ...string) (stop func() err
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	return func() error { cancel(); return <-done }
+	return func() error { cancel(); return <-done }, out
 }
 
-type syncWriter struct{ w io.Writer }
+// lockedBuffer collects output written from several goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
 
-func (s *syncWriter) Write(p []byte) (int, error) { return s.w.Write(p) }
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
 
 func TestServeDemo(t *testing.T) {
 	addr := freeAddr(t)

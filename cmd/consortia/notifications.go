@@ -14,7 +14,7 @@ import (
 // mailFlags configure how messages leave: SMTP when a URL is given,
 // otherwise .eml files in a folder (so a newcomer sees what would be sent).
 type mailFlags struct {
-	SMTPURL  string `name:"smtp-url" default:"${smtp_url}" help:"SMTP server: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465 (implicit TLS) (env CONSORTIA_SMTP_URL). Without it, email is written to --mail-dir."`
+	SMTPURL  string `name:"smtp-url" help:"SMTP server: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465 (implicit TLS) (env CONSORTIA_SMTP_URL). Without it, email is written to --mail-dir."`
 	MailFrom string `name:"mail-from" default:"${mail_from}" help:"Sender address of email (env CONSORTIA_MAIL_FROM)."`
 	MailDir  string `name:"mail-dir" default:"${mail_dir}" help:"Folder for .eml files when no SMTP server is configured (env CONSORTIA_MAIL_DIR)."`
 	BaseURL  string `name:"base-url" default:"${base_url}" help:"Public URL of the site, used in links in messages (env CONSORTIA_BASE_URL)."`

@@ -21,6 +21,7 @@ import (
 	mail "github.com/wneessen/go-mail"
 
 	"consortia/internal/model"
+	"consortia/internal/redact"
 )
 
 // Sender delivers a batch of messages of one channel and returns one error
@@ -54,13 +55,13 @@ type SMTP struct {
 func NewSMTP(rawURL, from string) (*SMTP, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("SMTP URL: %w", err)
+		return nil, fmt.Errorf("SMTP URL: %w", redact.ParseError(err))
 	}
 	if u.Scheme != "smtp" && u.Scheme != "smtps" {
-		return nil, fmt.Errorf("SMTP URL %q: the scheme must be smtp or smtps", u.Redacted())
+		return nil, fmt.Errorf("SMTP URL %q: the scheme must be smtp or smtps", redact.Connection(rawURL))
 	}
 	if u.Hostname() == "" {
-		return nil, fmt.Errorf("SMTP URL %q: no host", u.Redacted())
+		return nil, fmt.Errorf("SMTP URL %q: no host", redact.Connection(rawURL))
 	}
 	if err := mail.NewMsg().From(from); err != nil {
 		return nil, fmt.Errorf("mail from %q: %w", from, err)

@@ -12,12 +12,15 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	"github.com/pressly/goose/v3"
+
+	"consortia/internal/redact"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -41,8 +44,8 @@ type Store struct {
 	target  string // the database location without credentials, for logs
 }
 
-// Open connects to the database named by url: "postgres://…" or
-// "postgresql://…" for PostgreSQL; "sqlite:PATH" or a bare file path for the
+// Open connects to the database named by url: "postgres://…",
+// "postgresql://…" or a key/value string ("host=… dbname=…") for PostgreSQL; "sqlite:PATH" or a bare file path for the
 // embedded SQLite database. It does not migrate; call Migrate.
 func Open(ctx context.Context, url string) (*Store, error) {
 	dialect, dsn, target, err := parseURL(url)
@@ -80,16 +83,21 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	return s, nil
 }
 
+// postgresKeyValue recognizes a libpq key/value connection string
+// ("host=db dbname=consortia user=… password=…").
+var postgresKeyValue = regexp.MustCompile(`^\s*(host|hostaddr|port|dbname|user|password|sslmode|service)\s*=`)
+
 func parseURL(raw string) (dialect Dialect, dsn, target string, err error) {
 	switch {
 	case strings.HasPrefix(raw, "postgres://"), strings.HasPrefix(raw, "postgresql://"):
-		u, err := url.Parse(raw)
-		if err != nil {
-			return "", "", "", fmt.Errorf("database URL: %w", err)
+		if _, err := url.Parse(raw); err != nil {
+			return "", "", "", fmt.Errorf("database URL: %w", redact.ParseError(err))
 		}
-		return Postgres, raw, u.Redacted(), nil
+		return Postgres, raw, redact.Connection(raw), nil
+	case postgresKeyValue.MatchString(raw):
+		return Postgres, raw, redact.Connection(raw), nil
 	case strings.Contains(raw, "://"):
-		return "", "", "", fmt.Errorf("database URL %q: use postgres://… for PostgreSQL, or a file path or sqlite:PATH for the embedded database", raw)
+		return "", "", "", fmt.Errorf("database URL %q: use postgres://… for PostgreSQL, or a file path or sqlite:PATH for the embedded database", redact.Connection(raw))
 	}
 	path := strings.TrimPrefix(raw, "sqlite:")
 	if path == "" {
