@@ -92,15 +92,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		kong.UsageOnError(),
 		kong.Resolvers(secretsFromEnv(getenv)),
 		kong.Vars{
-			"addr":       or("CONSORTIA_ADDR", "127.0.0.1:8080"),
-			"db":         "consortia.db",
-			"base_url":   getenv("CONSORTIA_BASE_URL"),
-			"log_format": or("CONSORTIA_LOG_FORMAT", "auto"),
-			"log_level":  or("CONSORTIA_LOG_LEVEL", "info"),
-			"argon_mem":  or("CONSORTIA_ARGON2_MEMORY_KIB", "19456"),
-			"mail_from":  or("CONSORTIA_MAIL_FROM", "consortia <noreply@consortia.localhost>"),
-			"mail_dir":   or("CONSORTIA_MAIL_DIR", "mail-outbox"),
-			"version":    version,
+			"addr":         or("CONSORTIA_ADDR", "127.0.0.1:8080"),
+			"db":           "consortia.db",
+			"base_url":     getenv("CONSORTIA_BASE_URL"),
+			"log_format":   or("CONSORTIA_LOG_FORMAT", "auto"),
+			"log_level":    or("CONSORTIA_LOG_LEVEL", "info"),
+			"argon_mem":    or("CONSORTIA_ARGON2_MEMORY_KIB", "19456"),
+			"mail_from":    or("CONSORTIA_MAIL_FROM", "consortia <noreply@consortia.localhost>"),
+			"mail_dir":     or("CONSORTIA_MAIL_DIR", "mail-outbox"),
+			"metrics_addr": getenv("CONSORTIA_METRICS_ADDR"),
+			"version":      version,
 		})
 	if err != nil {
 		return err
@@ -128,12 +129,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	return kctx.Run(e)
 }
 
-// secretFlags are the flags whose values may carry a password. Their
+// secretFlags are the flags whose values may carry a password or token. Their
 // environment variables are read by a resolver rather than as defaults, so
 // --help never prints them.
 var secretFlags = map[string]string{
-	"db":       "CONSORTIA_DATABASE_URL",
-	"smtp-url": "CONSORTIA_SMTP_URL",
+	"db":            "CONSORTIA_DATABASE_URL",
+	"smtp-url":      "CONSORTIA_SMTP_URL",
+	"metrics-token": "CONSORTIA_METRICS_TOKEN",
 }
 
 func secretsFromEnv(getenv func(string) string) kong.ResolverFunc {

@@ -21,11 +21,37 @@ import (
 )
 
 type serveCmd struct {
-	Addr      string `name:"addr" default:"${addr}" help:"Address to listen on (env CONSORTIA_ADDR)."`
-	dbFlag    `embed:""`
-	mailFlags `embed:""`
-	Demo      bool   `name:"demo" help:"Start on a fresh embedded database filled with sample communities and people, and print how to sign in."`
-	ArgonMemo uint32 `name:"argon2-memory" default:"${argon_mem}" help:"argon2id memory cost in KiB for new password hashes (env CONSORTIA_ARGON2_MEMORY_KIB)."`
+	Addr         string `name:"addr" default:"${addr}" help:"Address to listen on (env CONSORTIA_ADDR)."`
+	dbFlag       `embed:""`
+	mailFlags    `embed:""`
+	Demo         bool   `name:"demo" help:"Start on a fresh embedded database filled with sample communities and people, and print how to sign in."`
+	ArgonMemo    uint32 `name:"argon2-memory" default:"${argon_mem}" help:"argon2id memory cost in KiB for new password hashes (env CONSORTIA_ARGON2_MEMORY_KIB)."`
+	metricsFlags `embed:""`
+}
+
+// metricsFlags say where Prometheus metrics are served: never on the public
+// listener unless a token guards them.
+type metricsFlags struct {
+	MetricsAddr  string `name:"metrics-addr" default:"${metrics_addr}" help:"Serve /metrics on this separate address, e.g. 127.0.0.1:9090 (env CONSORTIA_METRICS_ADDR). Off by default."`
+	MetricsToken string `name:"metrics-token" help:"Also serve /metrics on the public address to callers sending this bearer token (at least 16 characters); it is required on --metrics-addr too when set (env CONSORTIA_METRICS_TOKEN)."`
+}
+
+// minMetricsToken keeps guessable tokens out.
+const minMetricsToken = 16
+
+// listen opens the metrics listener, if any.
+func (m metricsFlags) listen() (net.Listener, error) {
+	if m.MetricsToken != "" && len(m.MetricsToken) < minMetricsToken {
+		return nil, fmt.Errorf("--metrics-token: must be at least %d characters", minMetricsToken)
+	}
+	if m.MetricsAddr == "" {
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", m.MetricsAddr)
+	if err != nil {
+		return nil, fmt.Errorf("--metrics-addr: %w", err)
+	}
+	return ln, nil
 }
 
 func (s *serveCmd) Run(e *env) error {
@@ -50,6 +76,13 @@ func (s *serveCmd) Run(e *env) error {
 
 	a := app.New(store, e.log)
 	a.Password = auth.Params{Memory: s.ArgonMemo, Time: auth.DefaultParams.Time, Threads: auth.DefaultParams.Threads}
+	metricsLn, err := s.metricsFlags.listen()
+	if err != nil {
+		return err
+	}
+	if metricsLn != nil {
+		defer metricsLn.Close()
+	}
 	ln, err := net.Listen("tcp", s.Addr)
 	if err != nil {
 		return err
@@ -79,7 +112,7 @@ func (s *serveCmd) Run(e *env) error {
 	}
 	sessions := identity.NewSessions(store, strings.HasPrefix(baseURL, "https://"))
 	metrics := server.NewMetrics(store.DB(), string(store.Dialect()))
-	handler, err := server.NewServer(a, sessions, metrics, server.Config{BaseURL: baseURL, Version: version, Demo: s.Demo, Mail: how}, e.log)
+	handler, err := server.NewServer(a, sessions, metrics, server.Config{BaseURL: baseURL, Version: version, Demo: s.Demo, Mail: how, MetricsToken: s.MetricsToken}, e.log)
 	if err != nil {
 		return err
 	}
@@ -109,6 +142,13 @@ func (s *serveCmd) Run(e *env) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	var metricsSrv *http.Server
+	if metricsLn != nil {
+		metricsSrv = &http.Server{Handler: server.MetricsListener(metrics, s.MetricsToken), ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+		go func() { _ = metricsSrv.Serve(metricsLn) }()
+		defer metricsSrv.Close()
+		e.log.Info("metrics", "url", "http://"+metricsLn.Addr().String()+"/metrics")
+	}
 	select {
 	case err := <-errc:
 		return err

@@ -48,6 +48,7 @@ func Register(mux *http.ServeMux, a *app.App, baseURL, version string, log *slog
 		"bearer": {Type: "http", Scheme: "bearer", Description: "An API token (cst_…)."},
 	}
 	api := humago.NewWithPrefix(mux, Prefix, cfg)
+	api.UseMiddleware(guard(api))
 	h := &Handler{app: a, log: log}
 	h.routes(api)
 	return api
@@ -73,8 +74,6 @@ func (h *Handler) fail(ctx context.Context, err error) error {
 }
 
 func actor(ctx context.Context) *model.User { return identity.User(ctx) }
-
-var bearer = []map[string][]string{{"bearer": {}}}
 
 // Pagination is the query for list endpoints.
 type Pagination struct {

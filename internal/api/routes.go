@@ -12,7 +12,7 @@ func (h *Handler) routes(api huma.API) {
 	op := func(id, method, path, summary, tag string) huma.Operation {
 		return huma.Operation{OperationID: id, Method: method, Path: path, Summary: summary, Tags: []string{tag},
 			Description: descriptions[id], Errors: possibleErrors(method, path),
-			MaxBodyBytes: MaxBodyBytes, Security: bearer}
+			MaxBodyBytes: MaxBodyBytes, Security: security(id, method)}
 	}
 	huma.Register(api, op("get-me", http.MethodGet, "/me", "The signed-in person", "People"), h.getMe)
 

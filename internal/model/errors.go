@@ -111,3 +111,15 @@ func (p Problems) Err() error {
 	slices.SortStableFunc(sorted, func(a, b FieldError) int { return strings.Compare(a.Field, b.Field) })
 	return &Error{Code: EInvalid, Message: "The input is not valid.", Fields: sorted}
 }
+
+// TooLarge is the error for a request body over limit bytes.
+func TooLarge(limit int64) *Error {
+	size := fmt.Sprintf("%d bytes", limit)
+	switch {
+	case limit >= 1<<20 && limit%(1<<20) == 0:
+		size = fmt.Sprintf("%d MiB", limit>>20)
+	case limit >= 1<<10 && limit%(1<<10) == 0:
+		size = fmt.Sprintf("%d KiB", limit>>10)
+	}
+	return Errorf(ETooLarge, "The request body is larger than the limit of %s.", size)
+}

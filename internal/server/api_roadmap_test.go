@@ -563,7 +563,7 @@ func TestAPIInitiativeLifecycle(t *testing.T) {
 			{"author declines", "POST", "/status", authorTok, map[string]any{"status": "declined"}, 403, ""},
 			{"stale version on move", "POST", "/status", e.adminToken, map[string]any{"status": "declined", "version": 99}, 409, "body.version"},
 			{"another member edits", "PATCH", "", northTok, map[string]any{"title": "Mine"}, 403, ""},
-			{"visitor edits", "PATCH", "", "", map[string]any{"title": "Mine"}, 404, ""},
+			{"visitor edits", "PATCH", "", "", map[string]any{"title": "Mine"}, 401, ""},
 			{"stale version", "PATCH", "", authorTok, map[string]any{"title": "New", "version": 99}, 409, ""},
 			{"unknown field", "PATCH", "", authorTok, map[string]any{"colour": "red"}, 422, "body.colour"},
 			{"wrong type", "PATCH", "", authorTok, map[string]any{"hours_low": "ten"}, 422, "body.hours_low"},

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"consortia/internal/model"
+	"consortia/internal/server"
 	"consortia/internal/storage"
 	"consortia/internal/storage/storagetest"
 )
@@ -232,7 +233,7 @@ func TestAPIConcurrentWriters(t *testing.T) {
 }
 
 func TestOperationsEndpoints(t *testing.T) {
-	e := newEnv(t, storagetest.Open(t, storage.SQLite))
+	e := newEnvWith(t, storagetest.Open(t, storage.SQLite), server.Config{MetricsToken: testMetricsToken})
 	if r := e.do("GET", "/healthz", "", nil); r.status != 200 {
 		t.Fatalf("healthz: %d", r.status)
 	}
@@ -240,7 +241,7 @@ func TestOperationsEndpoints(t *testing.T) {
 		t.Fatalf("readyz: %d", r.status)
 	}
 	e.do("GET", "/api/v1/communities", "", nil)
-	r := e.do("GET", "/metrics", "", nil)
+	r := e.do("GET", "/metrics", testMetricsToken, nil)
 	for _, want := range []string{`consortia_http_requests_total{method="GET",route="GET /api/v1/communities",status="200"} 1`,
 		"consortia_http_request_duration_seconds_bucket", "go_sql_open_connections"} {
 		if !strings.Contains(string(r.body), want) {

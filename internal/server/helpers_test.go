@@ -41,7 +41,14 @@ var fastHash = auth.Params{Memory: 64, Time: 1, Threads: 1}
 
 func newEnv(t *testing.T, store *storage.Store) *env {
 	t.Helper()
-	e := newServerEnv(t, store)
+	return newEnvWith(t, store, server.Config{})
+}
+
+// newEnvWith is newEnv with server settings (BaseURL defaults to the test
+// server's address).
+func newEnvWith(t *testing.T, store *storage.Store, cfg server.Config) *env {
+	t.Helper()
+	e := newServerEnvWith(t, store, cfg)
 	e.admin = e.user("admin@example.org", "Ada Admin", model.RoleAdmin)
 	tok, _, err := e.app.CreateToken(context.Background(), nil, e.admin, "test")
 	if err != nil {
@@ -55,6 +62,11 @@ func newEnv(t *testing.T, store *storage.Store) *env {
 // anyone.
 func newServerEnv(t *testing.T, store *storage.Store) *env {
 	t.Helper()
+	return newServerEnvWith(t, store, server.Config{})
+}
+
+func newServerEnvWith(t *testing.T, store *storage.Store, cfg server.Config) *env {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	a := app.New(store, log)
 	a.Password = fastHash
@@ -62,8 +74,11 @@ func newServerEnv(t *testing.T, store *storage.Store) *env {
 	e.srv = httptest.NewUnstartedServer(nil)
 	e.srv.Start()
 	t.Cleanup(e.srv.Close)
-	h, err := server.NewServer(a, identity.NewSessions(store, false), server.NewMetrics(store.DB(), "test"),
-		server.Config{BaseURL: e.srv.URL, Version: "test"}, log)
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = e.srv.URL
+	}
+	cfg.Version = "test"
+	h, err := server.NewServer(a, identity.NewSessions(store, false), server.NewMetrics(store.DB(), "test"), cfg, log)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
+
+	"consortia/internal/model"
 )
 
 // statusRecorder remembers the status a handler wrote.
@@ -81,10 +83,14 @@ func observe(log *slog.Logger, m *Metrics, next http.Handler) http.Handler {
 }
 
 // securityHeaders sets a strict content security policy (every asset is
-// served by us), and the usual hardening headers.
-func securityHeaders(next http.Handler) http.Handler {
+// served by us), and the usual hardening headers; with hsts (the site is
+// served over https) browsers are told to use https only for a year.
+func securityHeaders(hsts bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		if hsts {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
 		if !strings.HasPrefix(r.URL.Path, "/api/") {
 			h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
 				"frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
@@ -96,11 +102,15 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// limitBody caps every request body; larger bodies fail to read.
-func limitBody(max int64, next http.Handler) http.Handler {
+// limitBody caps every request body: a body announced larger is refused
+// before it is read (problem details for the API, a page for the web);
+// a larger body sent without a length fails to read.
+func limitBody(max int64, onError func(http.ResponseWriter, *http.Request, error), next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > max {
-			http.Error(w, fmt.Sprintf("Request body too large (limit %d bytes).", max), http.StatusRequestEntityTooLarge)
+			// The body stays unread: close the connection after answering.
+			w.Header().Set("Connection", "close")
+			onError(w, r, model.TooLarge(max))
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, max)

@@ -11,11 +11,12 @@ import (
 
 // addRoutes lists every route of the application, top to bottom. The JSON
 // API's operations are listed in internal/api/routes.go.
-func addRoutes(mux *http.ServeMux, a *app.App, ui *web.UI, metrics *Metrics, cfg Config, log *slog.Logger) {
+func addRoutes(mux *http.ServeMux, a *app.App, ui *web.UI, cfg Config, log *slog.Logger) {
 	// Operations.
 	mux.Handle("GET /healthz", handleHealthz())
 	mux.Handle("GET /readyz", handleReadyz(a))
-	mux.Handle("GET /metrics", metrics.Handler())
+	// GET /metrics is not a public route: NewServer serves it to holders of
+	// the metrics token only, MetricsListener on a private address.
 
 	// JSON API, /api/v1/…
 	openapi := api.Register(mux, a, cfg.BaseURL, cfg.Version, log)

@@ -22,6 +22,10 @@ type Config struct {
 	Version string
 	Demo    bool   // show the demo banner and sign-in hint
 	Mail    string // how email leaves: "SMTP" or "files in DIR" (shown on the admin outbox page)
+	// MetricsToken, when set, serves /metrics on this handler to callers
+	// sending it as a bearer token; without it /metrics is not served here
+	// (see MetricsListener for a separate, private listener).
+	MetricsToken string
 }
 
 // MaxBodyBytes bounds any request body (the API has its own, smaller limit).
@@ -34,8 +38,10 @@ func NewServer(a *app.App, sessions *scs.SessionManager, metrics *Metrics, cfg C
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	addRoutes(mux, a, ui, metrics, cfg, log)
+	addRoutes(mux, a, ui, cfg, log)
 
+	// onAuthError answers errors raised before a handler runs (sign-in,
+	// CSRF, body size): problem details for the API, a page for the web.
 	onAuthError := func(w http.ResponseWriter, r *http.Request, err error) {
 		if strings.HasPrefix(r.URL.Path, "/api/") {
 			problem.Write(w, r, err, log)
@@ -58,11 +64,15 @@ func NewServer(a *app.App, sessions *scs.SessionManager, metrics *Metrics, cfg C
 	var h http.Handler = recordRoute(mux)
 	h = identity.Middleware(a, sessions, onAuthError)(h)
 	h = csrf.Handler(h)
+	// Inside the sessions, so the 413 page can be rendered.
+	h = limitBody(MaxBodyBytes, onAuthError, h)
 	h = sessions.LoadAndSave(h)
 	// Anonymous reads of the busiest public lists are kept for a second.
 	h = newMicroCache(time.Second, "/api/v1/communities", "/communities").wrap(h)
-	h = limitBody(MaxBodyBytes, h)
-	h = securityHeaders(h)
+	if cfg.MetricsToken != "" {
+		h = withMetrics(metrics.Protected(cfg.MetricsToken), h)
+	}
+	h = securityHeaders(strings.HasPrefix(cfg.BaseURL, "https://"), h)
 	h = observe(log, metrics, h)
 	return h, nil
 }

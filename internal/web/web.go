@@ -290,7 +290,7 @@ func parseForm(r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return model.Errorf(model.ETooLarge, "The form is larger than %d bytes.", mbe.Limit)
+			return model.TooLarge(mbe.Limit)
 		}
 		return model.Errorf(model.EMalformed, "The form could not be read: %v", err)
 	}
