@@ -8,13 +8,15 @@ import (
 	"consortia/internal/model"
 )
 
-// PersonBody is a person with their affiliations.
+// PersonBody is a person with their affiliations. Email, role and the
+// account times are present only for callers who may see them: staff, the
+// person themself and the leads of the person's communities.
 type PersonBody struct {
 	ID           int64               `json:"id"`
-	Email        string              `json:"email"`
+	Email        string              `json:"email,omitempty"`
 	Name         string              `json:"name"`
-	Role         string              `json:"role" enum:"admin,member"`
-	CreatedAt    time.Time           `json:"created_at"`
+	Role         string              `json:"role,omitempty" enum:"admin,member"`
+	CreatedAt    time.Time           `json:"created_at,omitzero"`
 	DisabledAt   *time.Time          `json:"disabled_at,omitempty"`
 	LastLoginAt  *time.Time          `json:"last_login_at,omitempty"`
 	Affiliations []model.Affiliation `json:"affiliations"`

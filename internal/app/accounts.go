@@ -282,10 +282,20 @@ type Person struct {
 }
 
 // ListPeople lists people for signed-in users, with their affiliations
-// loaded in one query for the page.
+// loaded in one query for the page; each shows what the actor may see
+// (model.CanSeeAccountDetails), and a search matches only the addresses
+// the actor may see.
 func (a *App) ListPeople(ctx context.Context, actor *model.User, f model.PeopleFilter) ([]Person, int, error) {
 	if err := requireSignIn(actor); err != nil {
 		return nil, 0, err
+	}
+	viewer, err := a.peopleViewer(ctx, actor)
+	if err != nil {
+		return nil, 0, err
+	}
+	if !actor.IsAdmin() {
+		// Addresses the actor may not see must not be searchable either.
+		f.EmailsOf = &model.EmailScope{UserID: actor.ID, LedCommunityIDs: ledCommunities(viewer.affiliations)}
 	}
 	users, total, err := a.Store.ListUsers(ctx, f)
 	if err != nil {
@@ -301,15 +311,17 @@ func (a *App) ListPeople(ctx context.Context, actor *model.User, f model.PeopleF
 	}
 	out := make([]Person, len(users))
 	for i, u := range users {
-		out[i] = Person{User: u, Affiliations: affs[u.ID]}
-		if out[i].Affiliations == nil {
-			out[i].Affiliations = []model.Affiliation{}
+		p := Person{User: u, Affiliations: affs[u.ID]}
+		if p.Affiliations == nil {
+			p.Affiliations = []model.Affiliation{}
 		}
+		out[i] = viewer.person(p)
 	}
 	return out, total, nil
 }
 
-// GetPerson returns one person with affiliations, for signed-in users.
+// GetPerson returns one person with affiliations, for signed-in users,
+// as far as the actor may see them.
 func (a *App) GetPerson(ctx context.Context, actor *model.User, id int64) (*Person, error) {
 	if err := requireSignIn(actor); err != nil {
 		return nil, err
@@ -322,7 +334,12 @@ func (a *App) GetPerson(ctx context.Context, actor *model.User, id int64) (*Pers
 	if err != nil {
 		return nil, err
 	}
-	return &Person{User: u, Affiliations: affs}, nil
+	viewer, err := a.peopleViewer(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	p := viewer.person(Person{User: u, Affiliations: affs})
+	return &p, nil
 }
 
 // HashPassword hashes a password with the configured cost.

@@ -53,6 +53,13 @@ func (a *App) GetCommunity(ctx context.Context, actor *model.User, ref string) (
 		return nil, err
 	}
 	v.CanEdit = model.CanEditCommunity(actor, v.People, c.ID)
+	viewer, err := a.peopleViewer(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.communityPeople(ctx, viewer, v.People); err != nil {
+		return nil, err
+	}
 	return v, nil
 }
 

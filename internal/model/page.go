@@ -53,4 +53,14 @@ type PeopleFilter struct {
 	Query       string
 	CommunityID int64
 	Page        Page
+	// EmailsOf, when set, limits which addresses Query is matched
+	// against; nil matches every address (staff).
+	EmailsOf *EmailScope
+}
+
+// EmailScope names the people whose addresses a search may match: one
+// person (the searcher) and the people of the communities they lead.
+type EmailScope struct {
+	UserID          int64
+	LedCommunityIDs []int64
 }

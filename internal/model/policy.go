@@ -12,9 +12,11 @@ func CanEditCommunity(u *User, affiliations []Affiliation, communityID int64) bo
 	if u == nil || u.DisabledAt != nil {
 		return false
 	}
-	if u.IsAdmin() {
-		return true
-	}
+	return u.IsAdmin() || leads(u, affiliations, communityID)
+}
+
+// leads reports whether affiliations make u a lead of the community.
+func leads(u *User, affiliations []Affiliation, communityID int64) bool {
 	for _, a := range affiliations {
 		if a.CommunityID == communityID && a.UserID == u.ID && a.Role == AffiliationLead {
 			return true
@@ -23,6 +25,28 @@ func CanEditCommunity(u *User, affiliations []Affiliation, communityID int64) bo
 	return false
 }
 
-// CanSeePeople reports whether u may list people and their addresses:
-// signed-in users only; anonymous visitors see communities, not people.
+// CanSeePeople reports whether u may list people (names and community
+// roles; see CanSeeAccountDetails for the rest): signed-in users only;
+// anonymous visitors see communities, not people.
 func CanSeePeople(u *User) bool { return u != nil && u.DisabledAt == nil }
+
+// CanSeeAccountDetails reports whether viewer may see a person's email
+// address, account role and account times (created, last sign-in,
+// disabled): staff, the person themself, and the leads of a community the
+// person belongs to (who need to reach their people). Everyone else signed
+// in sees names and community roles only. viewerAffiliations are the
+// viewer's own; personAffiliations the person's.
+func CanSeeAccountDetails(viewer *User, viewerAffiliations []Affiliation, personID int64, personAffiliations []Affiliation) bool {
+	if !CanSeePeople(viewer) {
+		return false
+	}
+	if viewer.IsAdmin() || viewer.ID == personID {
+		return true
+	}
+	for _, a := range personAffiliations {
+		if a.UserID == personID && leads(viewer, viewerAffiliations, a.CommunityID) {
+			return true
+		}
+	}
+	return false
+}

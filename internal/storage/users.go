@@ -93,9 +93,21 @@ func (q queries) CountAdmins(ctx context.Context) (int, error) {
 func (q queries) ListUsers(ctx context.Context, f model.PeopleFilter) ([]*model.User, int, error) {
 	where, args := []string{"1=1"}, []any{}
 	if s := strings.TrimSpace(f.Query); s != "" {
-		where = append(where, `(lower(name) LIKE ? ESCAPE '\' OR lower(email) LIKE ? ESCAPE '\')`)
 		like := "%" + escapeLike(strings.ToLower(s)) + "%"
+		emails := `lower(email) LIKE ? ESCAPE '\'`
 		args = append(args, like, like)
+		if scope := f.EmailsOf; scope != nil {
+			// Only addresses the searcher may see can match.
+			emails += ` AND (id = ?`
+			args = append(args, scope.UserID)
+			if len(scope.LedCommunityIDs) > 0 {
+				ph, ids := placeholders(scope.LedCommunityIDs)
+				emails += ` OR id IN (SELECT user_id FROM affiliations WHERE community_id IN (` + ph + `))`
+				args = append(args, ids...)
+			}
+			emails += `)`
+		}
+		where = append(where, `(lower(name) LIKE ? ESCAPE '\' OR (`+emails+`))`)
 	}
 	if f.CommunityID != 0 {
 		where = append(where, "id IN (SELECT user_id FROM affiliations WHERE community_id = ?)")
