@@ -21,7 +21,7 @@ var secretKeys = map[string]bool{
 
 // keyValue finds key=value pairs, the value plain or single-quoted (with
 // backslash escapes), as in a libpq connection string or a query string.
-var keyValue = regexp.MustCompile(`(?i)([a-z_]+)(\s*=\s*)('(?:[^'\\]|\\.)*'?|[^\s&;]*)`)
+var keyValue = regexp.MustCompile(`(?i)([a-z0-9_%]+)(\s*=\s*)('(?:[^'\\]|\\.)*'?|[^\s&;]*)`)
 
 // userinfo is everything between "scheme://" and the last "@" before the
 // path, for URLs that do not parse.
