@@ -188,6 +188,9 @@ func TestNewCalendarLinkRetiresOldKeys(t *testing.T) {
 		if r := e.do("GET", feed+currentCalendarKey(t, e, u), "", nil); r.status != 200 {
 			t.Fatalf("new key: %d", r.status)
 		}
+		if r := e.browser().post("/account/calendar-key", nil); r.status != 401 {
+			t.Fatalf("anonymous new calendar link: %d", r.status)
+		}
 		// Someone else's links are untouched.
 		if r := e.do("GET", feed+url.QueryEscape(e.app.CalendarKey(e.admin)), "", nil); r.status != 200 {
 			t.Fatalf("another person's key: %d", r.status)
