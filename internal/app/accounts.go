@@ -2,8 +2,8 @@ package app
 
 import (
 	"context"
+	"errors"
 	"strconv"
-	"time"
 
 	"consortia/internal/auth"
 	"consortia/internal/model"
@@ -28,7 +28,7 @@ func (a *App) CreateUser(ctx context.Context, actor *model.User, in model.UserIn
 	}
 	hash := ""
 	if password != "" {
-		if hash, err = auth.HashPassword(password, a.Password); err != nil {
+		if hash, err = a.hashPassword(ctx, password); err != nil {
 			return nil, err
 		}
 	}
@@ -60,82 +60,63 @@ func joinProblems(errs ...error) error {
 
 func idStr(id int64) string { return strconv.FormatInt(id, 10) }
 
-// Authenticate checks an email and password. Failures are counted per
-// account and per client address in the database (so every app instance
-// sees them); past the limits sign-in is refused for a while.
-func (a *App) Authenticate(ctx context.Context, email, password, address string) (*model.User, error) {
-	account := model.NormalizeEmail(email)
-	since := time.Now().Add(-a.LoginLimits.Window)
-	byAccount, byAddress, err := a.Store.FailedLogins(ctx, account, address, since)
-	if err != nil {
-		return nil, err
-	}
-	if byAccount >= a.LoginLimits.PerAccount || byAddress >= a.LoginLimits.PerAddress {
-		return nil, model.Errorf(model.ERateLimited, "Too many failed sign-in attempts. Please wait %d minutes and try again.", int(a.LoginLimits.Window.Minutes()))
-	}
-	fail := func() (*model.User, error) {
-		if err := a.Store.RecordFailedLogin(ctx, account, address); err != nil {
-			return nil, err
-		}
-		return nil, model.Errorf(model.EUnauthorized, "The email or password is not correct.")
-	}
-	u, err := a.Store.UserByEmail(ctx, account)
-	if model.ErrorCode(err) == model.ENotFound {
-		// Hash anyway so the response time does not reveal which
-		// addresses have accounts.
-		_, _ = auth.HashPassword(password, a.Password)
-		return fail()
-	}
-	if err != nil {
-		return nil, err
-	}
-	hash, err := a.Store.PasswordHash(ctx, u.ID)
-	if err != nil {
-		return nil, err
-	}
-	if hash == "" {
-		return fail()
-	}
-	ok, err := auth.CheckPassword(password, hash)
-	if err != nil || !ok {
-		return fail()
-	}
-	if u.DisabledAt != nil {
-		return nil, forbidden("This account is disabled. Ask the host organization's staff to enable it.")
-	}
-	if err := a.Store.ClearFailedLogins(ctx, account); err != nil {
-		return nil, err
-	}
-	return u, a.Store.TouchLogin(ctx, u.ID)
-}
-
-// ChangePassword replaces the actor's password after checking the current one.
-func (a *App) ChangePassword(ctx context.Context, actor *model.User, current, next string) error {
+// ChangePassword replaces the actor's password after checking the current
+// one, and ends the actor's other sessions: the caller keeps the current
+// one by stamping it with the returned session version. revokeTokens also
+// revokes all the actor's API tokens. Wrong current passwords are limited
+// like sign-in failures, so a borrowed session cannot be used to guess the
+// password.
+func (a *App) ChangePassword(ctx context.Context, actor *model.User, current, next string, revokeTokens bool) (int64, error) {
 	if err := requireSignIn(actor); err != nil {
-		return err
+		return 0, err
+	}
+	l := a.LoginLimits
+	bucket := limitBucket("password", idStr(actor.ID))
+	if err := a.inTx(ctx, func(tx *storage.Tx) error {
+		return takeSlot(ctx, tx, bucket, l.Window, l.PerPair, "Too many wrong current passwords.")
+	}); err != nil {
+		return 0, err
 	}
 	hash, err := a.Store.PasswordHash(ctx, actor.ID)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	if ok, _ := auth.CheckPassword(current, hash); !ok {
+	ok, err := a.checkPassword(ctx, current, hash)
+	if model.ErrorCode(err) == model.ERateLimited {
+		return 0, errors.Join(err, a.Store.ReleaseLoginSlot(context.WithoutCancel(ctx), bucket))
+	}
+	if !ok {
 		var p model.Problems
 		p.Add("current_password", "is not correct")
-		return p.Err()
+		return 0, p.Err()
+	}
+	if err := a.Store.ClearLoginSlots(ctx, bucket); err != nil {
+		return 0, err
 	}
 	if err := model.ValidatePassword("new_password", next); err != nil {
-		return err
+		return 0, err
 	}
-	newHash, err := auth.HashPassword(next, a.Password)
+	newHash, err := a.hashPassword(ctx, next)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	return a.inTx(ctx, func(tx *storage.Tx) error {
+	var version int64
+	err = a.inTx(ctx, func(tx *storage.Tx) error {
 		if err := tx.SetPasswordHash(ctx, actor.ID, newHash); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, actor, "user.password_change", "user", idStr(actor.ID), nil, nil)
+		if version, err = tx.EndSessions(ctx, actor.ID); err != nil {
+			return err
+		}
+		var revoked int64
+		if revokeTokens {
+			if revoked, err = tx.DeleteAPITokensOfUser(ctx, actor.ID); err != nil {
+				return err
+			}
+		}
+		return tx.Audit(ctx, actor, "user.password_change", "user", idStr(actor.ID), nil, map[string]any{"tokens_revoked": revoked})
 	})
+	return version, err
 }
 
 // SetPassword sets a user's password from the command line.
@@ -147,7 +128,7 @@ func (a *App) SetPassword(ctx context.Context, email, password string) error {
 	if err != nil {
 		return err
 	}
-	hash, err := auth.HashPassword(password, a.Password)
+	hash, err := a.hashPassword(ctx, password)
 	if err != nil {
 		return err
 	}
@@ -250,6 +231,9 @@ func (a *App) UpdateUser(ctx context.Context, actor *model.User, id int64, in mo
 }
 
 // SetUserDisabled lets an admin disable or enable a person's account.
+// Disabling ends the person's sessions, revokes their API tokens and
+// invalidates their calendar links for good: enabling the account again
+// brings none of them back.
 func (a *App) SetUserDisabled(ctx context.Context, actor *model.User, id int64, disabled bool) (*model.User, error) {
 	if err := requireAdmin(actor); err != nil {
 		return nil, err
@@ -269,6 +253,9 @@ func (a *App) SetUserDisabled(ctx context.Context, actor *model.User, id int64, 
 		action := "user.enable"
 		if disabled {
 			action = "user.disable"
+			if u, err = endEverything(ctx, tx, id); err != nil {
+				return err
+			}
 		}
 		return tx.Audit(ctx, actor, action, "user", idStr(id), before, u)
 	})
@@ -344,5 +331,5 @@ func (a *App) GetPerson(ctx context.Context, actor *model.User, id int64) (*Pers
 
 // HashPassword hashes a password with the configured cost.
 func (a *App) HashPassword(password string) (string, error) {
-	return auth.HashPassword(password, a.Password)
+	return a.hashPassword(context.Background(), password)
 }

@@ -7,6 +7,7 @@ package app
 import (
 	"context"
 	"log/slog"
+	"runtime"
 	"time"
 
 	"consortia/internal/auth"
@@ -15,23 +16,36 @@ import (
 	"consortia/internal/storage"
 )
 
-// LoginLimits bound failed sign-ins within Window.
+// LoginLimits bound sign-in attempts within Window. An address may try
+// PerPair times per account and PerAddress times in all; past that it is
+// refused until the window ends. Attempts on one account from everywhere
+// are never refused (a stranger must not be able to lock the owner out):
+// past FreePerAccount each waits a delay that doubles from DelayBase up to
+// DelayMax.
 type LoginLimits struct {
-	Window     time.Duration
-	PerAccount int
-	PerAddress int
+	Window         time.Duration
+	PerPair        int
+	PerAddress     int
+	FreePerAccount int
+	DelayBase      time.Duration
+	DelayMax       time.Duration
 }
 
-// DefaultLoginLimits allow 5 failures per account and 20 per address in 15
-// minutes.
-var DefaultLoginLimits = LoginLimits{Window: 15 * time.Minute, PerAccount: 5, PerAddress: 20}
+// DefaultLoginLimits allow 5 attempts per account and address and 20 per
+// address in 15 minutes, and slow an account down after 5 attempts.
+var DefaultLoginLimits = LoginLimits{
+	Window: 15 * time.Minute, PerPair: 5, PerAddress: 20,
+	FreePerAccount: 5, DelayBase: time.Second, DelayMax: 10 * time.Second,
+}
 
 // App is the application service.
 type App struct {
 	Store       *storage.Store
 	Password    auth.Params
 	LoginLimits LoginLimits
-	Log         *slog.Logger
+	// Hashing bounds how many password hashes run at once.
+	Hashing *auth.Gate
+	Log     *slog.Logger
 	// Clock tells the time rounds open and close by; tests set it.
 	Clock func() time.Time
 	// Site is where messages link to and how their links are signed; set
@@ -51,7 +65,8 @@ func (a *App) now() time.Time {
 
 // New returns an App with default settings.
 func New(store *storage.Store, log *slog.Logger) *App {
-	return &App{Store: store, Password: auth.DefaultParams, LoginLimits: DefaultLoginLimits, Log: log}
+	return &App{Store: store, Password: auth.DefaultParams, LoginLimits: DefaultLoginLimits,
+		Hashing: auth.NewGate(runtime.NumCPU(), 2*time.Second), Log: log}
 }
 
 func forbidden(format string, args ...any) error {

@@ -1,5 +1,5 @@
 // Package auth hashes passwords with argon2id and makes and hashes API
-// tokens. It holds no state.
+// tokens. Its functions hold no state; a Gate bounds concurrent hashing.
 package auth
 
 import (

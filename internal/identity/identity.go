@@ -17,8 +17,12 @@ import (
 
 type ctxKey struct{}
 
-// sessionUserKey is the session field holding the signed-in user's id.
-const sessionUserKey = "user_id"
+// Session fields: the signed-in user's id, and the user's session version
+// when the session started (raising the version ends the session).
+const (
+	sessionUserKey    = "user_id"
+	sessionVersionKey = "session_version"
+)
 
 // User returns the user making the request, nil for anonymous visitors.
 func User(ctx context.Context) *model.User {
@@ -54,6 +58,17 @@ func SignIn(ctx context.Context, sm *scs.SessionManager, u *model.User) error {
 		return err
 	}
 	sm.Put(ctx, sessionUserKey, u.ID)
+	sm.Put(ctx, sessionVersionKey, u.SessionVersion)
+	return nil
+}
+
+// KeepSession carries the current session over to a new session version
+// (after a password change ended all the others), with a new token.
+func KeepSession(ctx context.Context, sm *scs.SessionManager, version int64) error {
+	if err := sm.RenewToken(ctx); err != nil {
+		return err
+	}
+	sm.Put(ctx, sessionVersionKey, version)
 	return nil
 }
 
@@ -62,7 +77,8 @@ func SignOut(ctx context.Context, sm *scs.SessionManager) error { return sm.Dest
 
 // Middleware identifies the requester. A bearer token that does not check
 // out is answered 401 at once (a client that sends one expects it to work);
-// a session whose user is gone or disabled is treated as anonymous.
+// a session whose user is gone or disabled, or that was ended (its version
+// is older than the user's), is treated as anonymous.
 // It must run inside sm.LoadAndSave.
 func Middleware(a *app.App, sm *scs.SessionManager, onError func(http.ResponseWriter, *http.Request, error)) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
@@ -84,7 +100,7 @@ func Middleware(a *app.App, sm *scs.SessionManager, onError func(http.ResponseWr
 			}
 			if id := sm.GetInt64(ctx, sessionUserKey); id != 0 {
 				u, err := a.Store.UserByID(ctx, id)
-				if err == nil && u.DisabledAt == nil {
+				if err == nil && u.DisabledAt == nil && sm.GetInt64(ctx, sessionVersionKey) == u.SessionVersion {
 					ctx = WithUser(ctx, u)
 				}
 			}

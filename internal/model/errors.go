@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Error codes. The HTTP layers map each code to a status exactly once.
@@ -35,6 +36,9 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  []FieldError
+	// RetryAfter, on ERateLimited errors, is how long the client should
+	// wait before trying again (sent as the Retry-After header).
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -51,6 +55,23 @@ func (e *Error) Error() string {
 // Errorf returns an *Error with the given code.
 func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// RateLimited returns an ERateLimited error that tells the client when to
+// try again.
+func RateLimited(retryAfter time.Duration, format string, args ...any) *Error {
+	e := Errorf(ERateLimited, format, args...)
+	e.RetryAfter = retryAfter
+	return e
+}
+
+// RetryAfter returns how long err asks the client to wait, 0 for no advice.
+func RetryAfter(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
 }
 
 // ErrorCode returns the code of err, EInternal for errors that carry none.

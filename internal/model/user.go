@@ -27,6 +27,10 @@ type User struct {
 	CreatedAt   time.Time  `json:"created_at"`
 	DisabledAt  *time.Time `json:"disabled_at,omitempty"`
 	LastLoginAt *time.Time `json:"last_login_at,omitempty"`
+	// SessionVersion and CalendarKeyVersion are stamped into sessions and
+	// calendar keys; raising one ends everything stamped before.
+	SessionVersion     int64 `json:"-"`
+	CalendarKeyVersion int64 `json:"-"`
 }
 
 // IsAdmin reports whether u is host-organization staff. A nil user is an

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"consortia/internal/model"
 )
@@ -32,6 +34,16 @@ func Status(err error) int {
 		return http.StatusRequestEntityTooLarge
 	}
 	return http.StatusInternalServerError
+}
+
+// SetRetryAfter adds a Retry-After header (whole seconds, rounded up) when
+// err asks the client to wait.
+func SetRetryAfter(h http.Header, err error) {
+	d := model.RetryAfter(err)
+	if d <= 0 {
+		return
+	}
+	h.Set("Retry-After", strconv.FormatInt(int64((d+time.Second-1)/time.Second), 10))
 }
 
 // Detail is one field-level message, in the shape the API uses everywhere.
@@ -68,6 +80,7 @@ func From(r *http.Request, err error, log *slog.Logger) Problem {
 func Write(w http.ResponseWriter, r *http.Request, err error, log *slog.Logger) {
 	p := From(r, err, log)
 	w.Header().Set("Content-Type", "application/problem+json")
+	SetRetryAfter(w.Header(), err)
 	if p.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="consortia"`)
 	}

@@ -162,6 +162,8 @@ func addRoutes(mux *http.ServeMux, a *app.App, ui *web.UI, cfg Config, log *slog
 
 	mux.Handle("GET /account", ui.Account())
 	mux.Handle("POST /account/password", ui.ChangePassword())
+	mux.Handle("POST /account/sign-out-everywhere", ui.SignOutEverywhere())
+	mux.Handle("POST /account/calendar-key", ui.NewCalendarKey())
 	mux.Handle("POST /account/tokens", ui.CreateToken())
 	mux.Handle("POST /account/tokens/{id}/revoke", ui.RevokeToken())
 

@@ -64,31 +64,10 @@ func (st *SessionStore) Commit(token string, data []byte, expiry time.Time) erro
 // Delete removes a session.
 func (st *SessionStore) Delete(token string) error { return st.DeleteCtx(context.Background(), token) }
 
-// DeleteExpired removes expired sessions and old login attempts.
+// DeleteExpired removes expired sessions and sign-in counters whose window
+// ended long ago.
 func (s *Store) DeleteExpired(ctx context.Context) error {
 	_, err1 := s.exec(ctx, `DELETE FROM sessions WHERE expiry <= ?`, now())
-	_, err2 := s.exec(ctx, `DELETE FROM login_attempts WHERE at < ?`, now().Add(-24*time.Hour))
+	_, err2 := s.exec(ctx, `DELETE FROM login_limits WHERE window_start < ?`, now().Add(-24*time.Hour))
 	return errors.Join(err1, err2)
-}
-
-// RecordFailedLogin notes a failed sign-in for rate limiting.
-func (q queries) RecordFailedLogin(ctx context.Context, account, address string) error {
-	_, err := q.exec(ctx, `INSERT INTO login_attempts (account, address, at) VALUES (?, ?, ?)`, account, address, now())
-	return err
-}
-
-// FailedLogins counts failed sign-ins since a time, for an account and for
-// an address.
-func (q queries) FailedLogins(ctx context.Context, account, address string, since time.Time) (byAccount, byAddress int, err error) {
-	err = q.queryRow(ctx, `SELECT
-		(SELECT COUNT(*) FROM login_attempts WHERE account = ? AND at > ?),
-		(SELECT COUNT(*) FROM login_attempts WHERE address = ? AND at > ?)`,
-		account, since.UTC(), address, since.UTC()).Scan(&byAccount, &byAddress)
-	return byAccount, byAddress, mapError(err)
-}
-
-// ClearFailedLogins forgets an account's failures after a successful sign-in.
-func (q queries) ClearFailedLogins(ctx context.Context, account string) error {
-	_, err := q.exec(ctx, `DELETE FROM login_attempts WHERE account = ?`, account)
-	return err
 }

@@ -65,3 +65,14 @@ func (q queries) DeleteAPIToken(ctx context.Context, userID, tokenID int64) erro
 	}
 	return nil
 }
+
+// DeleteAPITokensOfUser revokes all of a user's tokens and says how many
+// there were.
+func (q queries) DeleteAPITokensOfUser(ctx context.Context, userID int64) (int64, error) {
+	res, err := q.exec(ctx, `DELETE FROM api_tokens WHERE user_id = ?`, userID)
+	if err != nil {
+		return 0, err
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
+}

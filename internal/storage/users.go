@@ -9,12 +9,12 @@ import (
 	"consortia/internal/model"
 )
 
-const userColumns = `id, email, name, role, created_at, disabled_at, last_login_at`
+const userColumns = `id, email, name, role, created_at, disabled_at, last_login_at, session_version, calendar_key_version`
 
 func scanUser(sc interface{ Scan(...any) error }) (*model.User, error) {
 	var u model.User
 	var disabled, lastLogin sql.NullTime
-	if err := sc.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.CreatedAt, &disabled, &lastLogin); err != nil {
+	if err := sc.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.CreatedAt, &disabled, &lastLogin, &u.SessionVersion, &u.CalendarKeyVersion); err != nil {
 		return nil, mapError(err)
 	}
 	u.CreatedAt = u.CreatedAt.UTC()
@@ -74,6 +74,20 @@ func (q queries) SetUserDisabled(ctx context.Context, id int64, disabled bool) (
 		at = now()
 	}
 	return scanUser(q.queryRow(ctx, `UPDATE users SET disabled_at = ? WHERE id = ? RETURNING `+userColumns, at, id))
+}
+
+// EndSessions raises a user's session version, which ends every session
+// made before, and returns the new version.
+func (q queries) EndSessions(ctx context.Context, id int64) (int64, error) {
+	var v int64
+	err := q.queryRow(ctx, `UPDATE users SET session_version = session_version + 1 WHERE id = ? RETURNING session_version`, id).Scan(&v)
+	return v, mapError(err)
+}
+
+// RotateCalendarKey raises a user's calendar key version, which makes
+// every calendar link given out before stop working.
+func (q queries) RotateCalendarKey(ctx context.Context, id int64) (*model.User, error) {
+	return scanUser(q.queryRow(ctx, `UPDATE users SET calendar_key_version = calendar_key_version + 1 WHERE id = ? RETURNING `+userColumns, id))
 }
 
 // TouchLogin records a successful sign-in.

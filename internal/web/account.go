@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"consortia/internal/app"
+	"consortia/internal/identity"
 	"consortia/internal/model"
 )
 
@@ -61,12 +62,22 @@ func (ui *UI) ChangePassword() http.Handler {
 			ui.formFailed(w, r, pr.Err(), "account", p)
 			return
 		}
-		if err := ui.app.ChangePassword(r.Context(), user(r), f.Get("current_password"), f.Get("new_password")); err != nil {
+		revokeTokens := f.Get("revoke_tokens") != ""
+		version, err := ui.app.ChangePassword(r.Context(), user(r), f.Get("current_password"), f.Get("new_password"), revokeTokens)
+		if err != nil {
 			r.PostForm = nil
 			ui.formFailed(w, r, err, "account", p)
 			return
 		}
-		ui.flash(r, "Your password was changed.")
+		if err := identity.KeepSession(r.Context(), ui.sessions, version); err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		msg := "Your password was changed and your other sessions were signed out."
+		if revokeTokens {
+			msg = "Your password was changed; your other sessions were signed out and your API tokens revoked."
+		}
+		ui.flash(r, msg)
 		redirect(w, r, "/account")
 	})
 }
@@ -110,5 +121,33 @@ func (ui *UI) RevokeToken() http.Handler {
 		}
 		ui.flash(r, "The token was revoked.")
 		redirect(w, r, "/account#tokens")
+	})
+}
+
+// SignOutEverywhere ends all of the person's sessions, this one included.
+func (ui *UI) SignOutEverywhere() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := ui.app.SignOutEverywhere(r.Context(), user(r)); err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		if err := identity.SignOut(r.Context(), ui.sessions); err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		ui.flash(r, "You were signed out on every device.")
+		redirect(w, r, "/login")
+	})
+}
+
+// NewCalendarKey retires the person's calendar links and makes a new key.
+func (ui *UI) NewCalendarKey() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := ui.app.NewCalendarKey(r.Context(), user(r)); err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		ui.flash(r, "Your old calendar links no longer work. Subscribe again from a consortium's meetings page.")
+		redirect(w, r, "/account#calendar")
 	})
 }

@@ -154,7 +154,7 @@ func (ui *UI) AdminDisableUser(disabled bool) http.Handler {
 			return
 		}
 		if disabled {
-			ui.flash(r, u.Name+" can no longer sign in.")
+			ui.flash(r, u.Name+" can no longer sign in; their sessions, API tokens and calendar links were ended.")
 		} else {
 			ui.flash(r, u.Name+" can sign in again.")
 		}

@@ -259,6 +259,7 @@ func (ui *UI) Error(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusInternalServerError {
 		ui.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
+	problem.SetRetryAfter(w.Header(), err)
 	p := ui.page(r, http.StatusText(status), "", map[string]any{"Status": status, "Message": model.ErrorMessage(err)})
 	ui.render(w, r, status, "error", p)
 }
@@ -315,6 +316,7 @@ func (ui *UI) formFailed(w http.ResponseWriter, r *http.Request, err error, name
 		return
 	}
 	p.Form = r.PostForm
+	problem.SetRetryAfter(w.Header(), err)
 	for _, f := range model.ErrorFields(err) {
 		p.Errors[f.Field] = f.Message
 	}
