@@ -411,11 +411,12 @@ func (a *App) setMembership(ctx context.Context, actor *model.User, ref, communi
 			p.Add("community", "no community %q", communityRef)
 			return p.Err()
 		}
-		if com.ArchivedAt != nil {
-			return model.Errorf(model.EConflict, "%s is archived.", com.Name)
-		}
+		// Who may act comes first: archived communities are private.
 		if err := leadOf(ctx, tx, actor, com); err != nil {
 			return err
+		}
+		if com.ArchivedAt != nil {
+			return model.Errorf(model.EConflict, "%s is archived.", com.Name)
 		}
 		var before *model.Member
 		if action != "joined" {

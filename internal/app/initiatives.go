@@ -320,7 +320,9 @@ func (a *App) SetTaskDone(ctx context.Context, actor *model.User, ref string, ta
 	})
 }
 
-// leadOf checks the actor leads the community (staff act for any).
+// leadOf checks the actor leads the community (staff act for any). The
+// refusal names no community: the reference may be a guessed id, and the
+// community may be archived or stand behind an anonymous pledge.
 func leadOf(ctx context.Context, tx *storage.Tx, actor *model.User, c *model.Community) error {
 	if actor.IsAdmin() {
 		return nil
@@ -330,7 +332,7 @@ func leadOf(ctx context.Context, tx *storage.Tx, actor *model.User, c *model.Com
 		return err
 	}
 	if !model.CanEditCommunity(actor, affs, c.ID) {
-		return forbidden("Only a lead of %s (or staff) can act for it.", c.Name)
+		return forbidden("Only a lead of this community (or staff) can act for it.")
 	}
 	return nil
 }
