@@ -64,6 +64,9 @@ func idStr(id int64) string { return strconv.FormatInt(id, 10) }
 // account and per client address in the database (so every app instance
 // sees them); past the limits sign-in is refused for a while.
 func (a *App) Authenticate(ctx context.Context, email, password, address string) (*model.User, error) {
+	if err := checkSignInEmail(email); err != nil {
+		return nil, err
+	}
 	account := model.NormalizeEmail(email)
 	since := time.Now().Add(-a.LoginLimits.Window)
 	byAccount, byAddress, err := a.Store.FailedLogins(ctx, account, address, since)

@@ -247,6 +247,10 @@ func (a *App) MoveInitiative(ctx context.Context, actor *model.User, ref, to, no
 	if err := requireSignIn(actor); err != nil {
 		return nil, err
 	}
+	var p model.Problems
+	if model.CheckNote(&p, "note", note, model.MaxLongTextLength); p.Err() != nil {
+		return nil, p.Err()
+	}
 	var out *model.Initiative
 	err := a.inTx(ctx, func(tx *storage.Tx) error {
 		in, err := tx.InitiativeByRef(ctx, ref)
@@ -351,6 +355,10 @@ func (a *App) SetInterest(ctx context.Context, actor *model.User, ref, community
 	}
 	if kind == model.InterestCoFunded && !actor.IsAdmin() {
 		return forbidden("Co-funding is recorded by the host organization's staff.")
+	}
+	var p model.Problems
+	if model.CheckNote(&p, "note", note, model.MaxLongTextLength); p.Err() != nil {
+		return p.Err()
 	}
 	return a.inTx(ctx, func(tx *storage.Tx) error {
 		in, err := tx.InitiativeByRef(ctx, ref)

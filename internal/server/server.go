@@ -56,6 +56,7 @@ func NewServer(a *app.App, sessions *scs.SessionManager, metrics *Metrics, cfg C
 	}))
 
 	var h http.Handler = recordRoute(mux)
+	h = refuseBadText(mux, onAuthError, h)
 	h = identity.Middleware(a, sessions, onAuthError)(h)
 	h = csrf.Handler(h)
 	h = sessions.LoadAndSave(h)
