@@ -143,7 +143,7 @@ func (a *App) checkCanEdit(ctx context.Context, tx *storage.Tx, actor *model.Use
 		return err
 	}
 	if !model.CanEditCommunity(actor, affs, c.ID) {
-		return forbidden("Only the host organization's staff and %s's leads can change it.", c.Name)
+		return forbidden("Only the host organization's staff and this community's leads can change it.")
 	}
 	return nil
 }

@@ -199,12 +199,8 @@ func (a *App) SetGoals(ctx context.Context, actor *model.User, ref, goals string
 	if agreed && strings.TrimSpace(goals) == "" {
 		p.Add("goals", "cannot be agreed while empty")
 	}
-	if len(goals) > model.MaxLongTextLength {
-		p.Add("goals", "must be at most %d characters", model.MaxLongTextLength)
-	}
-	if len(note) > 2000 {
-		p.Add("decision_note", "must be at most 2000 characters")
-	}
+	model.CheckNote(&p, "goals", goals, model.MaxLongTextLength)
+	model.CheckNote(&p, "decision_note", note, 2000)
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
@@ -260,6 +256,12 @@ func (a *App) ScheduleKickoff(ctx context.Context, actor *model.User, ref string
 // recorded reason; some conditions (a closing summary) cannot be waived.
 func (a *App) Transition(ctx context.Context, actor *model.User, ref, to, reason string, override bool, summary string) (*model.Consortium, error) {
 	if err := requireAdmin(actor); err != nil {
+		return nil, err
+	}
+	var p model.Problems
+	model.CheckNote(&p, "reason", reason, model.MaxLongTextLength)
+	model.CheckNote(&p, "closing_summary", summary, model.MaxLongTextLength)
+	if err := p.Err(); err != nil {
 		return nil, err
 	}
 	var c *model.Consortium
@@ -324,9 +326,8 @@ func (a *App) Support(ctx context.Context, actor *model.User, ref string, on, wi
 	if err := requireSignIn(actor); err != nil {
 		return err
 	}
-	if len(comment) > 2000 {
-		var p model.Problems
-		p.Add("comment", "must be at most 2000 characters")
+	var p model.Problems
+	if model.CheckNote(&p, "comment", comment, 2000); p.Err() != nil {
 		return p.Err()
 	}
 	return a.inTx(ctx, func(tx *storage.Tx) error {
@@ -411,11 +412,12 @@ func (a *App) setMembership(ctx context.Context, actor *model.User, ref, communi
 			p.Add("community", "no community %q", communityRef)
 			return p.Err()
 		}
-		if com.ArchivedAt != nil {
-			return model.Errorf(model.EConflict, "%s is archived.", com.Name)
-		}
+		// Who may act comes first: archived communities are private.
 		if err := leadOf(ctx, tx, actor, com); err != nil {
 			return err
+		}
+		if com.ArchivedAt != nil {
+			return model.Errorf(model.EConflict, "%s is archived.", com.Name)
 		}
 		var before *model.Member
 		if action != "joined" {

@@ -903,8 +903,9 @@ func (a *App) pledgeAction(ctx context.Context, tx *storage.Tx, actor *model.Use
 	if err != nil {
 		return nil, nil, err
 	}
+	// Pledges may be anonymous: the refusal must not say whose it is.
 	if err := leadOf(ctx, tx, actor, com); err != nil {
-		return nil, nil, err
+		return nil, nil, forbidden("You cannot act for this pledge.")
 	}
 	return p, g, nil
 }
@@ -1441,7 +1442,7 @@ func (a *App) CommunityPledges(ctx context.Context, actor *model.User, community
 		return nil, err
 	}
 	if !actor.IsAdmin() && !vw.mine[com.ID] {
-		return nil, forbidden("Only staff and the people of %s can list its pledges.", com.Name)
+		return nil, forbidden("Only staff and the people of this community can list its pledges.")
 	}
 	ps, err := a.Store.PledgesOfCommunity(ctx, com.ID)
 	if err != nil {

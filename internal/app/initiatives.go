@@ -247,6 +247,10 @@ func (a *App) MoveInitiative(ctx context.Context, actor *model.User, ref, to, no
 	if err := requireSignIn(actor); err != nil {
 		return nil, err
 	}
+	var p model.Problems
+	if model.CheckNote(&p, "note", note, model.MaxLongTextLength); p.Err() != nil {
+		return nil, p.Err()
+	}
 	var out *model.Initiative
 	err := a.inTx(ctx, func(tx *storage.Tx) error {
 		in, err := tx.InitiativeByRef(ctx, ref)
@@ -320,7 +324,9 @@ func (a *App) SetTaskDone(ctx context.Context, actor *model.User, ref string, ta
 	})
 }
 
-// leadOf checks the actor leads the community (staff act for any).
+// leadOf checks the actor leads the community (staff act for any). The
+// refusal names no community: the reference may be a guessed id, and the
+// community may be archived or stand behind an anonymous pledge.
 func leadOf(ctx context.Context, tx *storage.Tx, actor *model.User, c *model.Community) error {
 	if actor.IsAdmin() {
 		return nil
@@ -330,7 +336,7 @@ func leadOf(ctx context.Context, tx *storage.Tx, actor *model.User, c *model.Com
 		return err
 	}
 	if !model.CanEditCommunity(actor, affs, c.ID) {
-		return forbidden("Only a lead of %s (or staff) can act for it.", c.Name)
+		return forbidden("Only a lead of this community (or staff) can act for it.")
 	}
 	return nil
 }
@@ -349,6 +355,10 @@ func (a *App) SetInterest(ctx context.Context, actor *model.User, ref, community
 	}
 	if kind == model.InterestCoFunded && !actor.IsAdmin() {
 		return forbidden("Co-funding is recorded by the host organization's staff.")
+	}
+	var p model.Problems
+	if model.CheckNote(&p, "note", note, model.MaxLongTextLength); p.Err() != nil {
+		return p.Err()
 	}
 	return a.inTx(ctx, func(tx *storage.Tx) error {
 		in, err := tx.InitiativeByRef(ctx, ref)

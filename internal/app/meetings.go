@@ -261,9 +261,7 @@ func (a *App) React(ctx context.Context, actor *model.User, demoID int64, commun
 	if !slices.Contains(model.Reactions, reaction) {
 		p.Add("reaction", "must be one of %s", strings.Join(model.Reactions, ", "))
 	}
-	if len(comment) > 4000 {
-		p.Add("comment", "must be at most 4000 characters")
-	}
+	model.CheckNote(&p, "comment", comment, 4000)
 	if err := p.Err(); err != nil {
 		return err
 	}

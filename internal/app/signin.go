@@ -19,6 +19,9 @@ import (
 // address, and per account (see LoginLimits). A successful sign-in gives
 // its attempt back.
 func (a *App) Authenticate(ctx context.Context, email, password, address string) (*model.User, error) {
+	if err := checkSignInEmail(email); err != nil {
+		return nil, err
+	}
 	account := model.NormalizeEmail(email)
 	b := signInBuckets(account, address)
 	n, err := a.reserveSignIn(ctx, b)

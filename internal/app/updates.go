@@ -566,7 +566,9 @@ func (a *App) AddHook(ctx context.Context, actor *model.User, consortiumRef, kin
 	if !model.ValidWebURL(hookURL) {
 		p.Add("url", "must be an http:// or https:// address")
 	}
-	if kind == "webhook" && len(secret) < 16 {
+	if msg := model.TextProblem(secret, false); msg != "" {
+		p.Add("secret", "%s", msg)
+	} else if kind == "webhook" && len(secret) < 16 {
 		p.Add("secret", "must be at least 16 characters: receivers check the HMAC signature with it")
 	}
 	if err := p.Err(); err != nil {

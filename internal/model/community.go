@@ -106,13 +106,31 @@ func NormalizeTags(tags []string) []string {
 	return out
 }
 
+// checkTags checks a list of tags (or themes, named by noun): how many,
+// how long, and that each is one line of plain text.
+func checkTags(p *Problems, field, noun string, tags []string) {
+	if len(tags) > MaxTags {
+		p.Add(field, "must be at most %d %ss", MaxTags, noun)
+	}
+	for _, t := range tags {
+		if msg := TextProblem(t, false); msg != "" {
+			p.Add(field, "each %s %s", noun, msg)
+			break
+		}
+		if len(t) > MaxTagLength || strings.ContainsAny(t, ",<>\"") {
+			p.Add(field, "%s %q must be at most %d characters without commas, quotes or angle brackets", noun, t, MaxTagLength)
+			break
+		}
+	}
+}
+
 // SplitTags splits a comma-separated list of tags, as typed in a form.
 func SplitTags(s string) []string { return NormalizeTags(strings.Split(s, ",")) }
 
 // Validate checks a community's fields.
 func (in CommunityInput) Validate() error {
 	var p Problems
-	checkText(&p, "name", in.Name, true, MaxCommunityNameLength)
+	checkLine(&p, "name", in.Name, true, MaxCommunityNameLength)
 	// A slug derived from a missing name is not a second problem to report.
 	if !ValidSlug(in.Slug) && !(in.Slug == "" && p.Has("name")) {
 		p.Add("slug", "must be 2–64 lowercase letters, digits and single hyphens, not only digits (e.g. \"uc-berkeley\")")
@@ -124,22 +142,14 @@ func (in CommunityInput) Validate() error {
 		p.Add("website", "must be an http:// or https:// address")
 	}
 	checkText(&p, "description", in.Description, false, MaxCommunityDescriptionLength)
-	if len(in.Tags) > MaxTags {
-		p.Add("tags", "must be at most %d tags", MaxTags)
-	}
-	for _, t := range in.Tags {
-		if len(t) > MaxTagLength || strings.ContainsAny(t, ",<>\"") {
-			p.Add("tags", "tag %q must be at most %d characters without commas, quotes or angle brackets", t, MaxTagLength)
-			break
-		}
-	}
+	checkTags(&p, "tags", "tag", in.Tags)
 	if in.Tier != "" && !slices.Contains(MembershipTiers, in.Tier) {
 		p.Add("tier", "must be empty (not a member) or one of %s", strings.Join(MembershipTiers, ", "))
 	}
 	if in.MemberSince != nil && in.MemberSince.After(time.Now().AddDate(1, 0, 0)) {
 		p.Add("member_since", "must not be more than a year in the future")
 	}
-	checkText(&p, "support_contact", in.SupportContact, false, 254)
+	checkLine(&p, "support_contact", in.SupportContact, false, 254)
 	checkText(&p, "hosted_services", in.HostedServices, false, 2000)
 	return p.Err()
 }

@@ -188,7 +188,7 @@ func (in *ConsortiumInput) Normalize() {
 // Validate checks a consortium's fields.
 func (in ConsortiumInput) Validate() error {
 	var p Problems
-	checkText(&p, "name", in.Name, true, MaxTitleLength)
+	checkLine(&p, "name", in.Name, true, MaxTitleLength)
 	if !ValidSlug(in.Slug) {
 		p.Add("slug", "must be 2–64 lowercase letters, digits and single hyphens, not only digits")
 	}
@@ -197,11 +197,11 @@ func (in ConsortiumInput) Validate() error {
 	if !slices.Contains(Visibilities, in.Visibility) {
 		p.Add("visibility", "must be one of %s", strings.Join(Visibilities, ", "))
 	}
-	checkText(&p, "slack_channel", in.SlackChannel, false, 80)
+	checkLine(&p, "slack_channel", in.SlackChannel, false, 80)
 	if strings.ContainsAny(in.SlackChannel, " ,<>") {
 		p.Add("slack_channel", "must be a channel name without spaces, e.g. cloud-costs")
 	}
-	checkText(&p, "mailing_segment", in.MailingSegment, false, 120)
+	checkLine(&p, "mailing_segment", in.MailingSegment, false, 120)
 	if in.GuideURL != "" && !ValidWebURL(in.GuideURL) {
 		p.Add("guide_url", "must be an http:// or https:// address")
 	}

@@ -421,7 +421,7 @@ func (in *BudgetRoundInput) Normalize() {
 // Validate checks a budget round's fields.
 func (in BudgetRoundInput) Validate() error {
 	var p Problems
-	checkText(&p, "title", in.Title, true, MaxTitleLength)
+	checkLine(&p, "title", in.Title, true, MaxTitleLength)
 	checkAmount(&p, "pool", in.Pool)
 	if !slices.Contains(Currencies, in.Currency) {
 		p.Add("currency", "must be one of %s", strings.Join(Currencies, ", "))
@@ -501,8 +501,8 @@ func (in *MatchingPoolInput) Normalize() {
 // Validate checks a matching pool's fields.
 func (in MatchingPoolInput) Validate() error {
 	var p Problems
-	checkText(&p, "title", in.Title, true, MaxTitleLength)
-	checkText(&p, "funder", in.Funder, true, MaxTitleLength)
+	checkLine(&p, "title", in.Title, true, MaxTitleLength)
+	checkLine(&p, "funder", in.Funder, true, MaxTitleLength)
 	checkAmount(&p, "pool", in.Pool)
 	if !slices.Contains(Currencies, in.Currency) {
 		p.Add("currency", "must be one of %s", strings.Join(Currencies, ", "))

@@ -120,7 +120,7 @@ func (in MeetingInput) Validate() error {
 	if !slices.Contains(MeetingKinds, in.Kind) {
 		p.Add("kind", "must be one of %s", strings.Join(MeetingKinds, ", "))
 	}
-	checkText(&p, "title", in.Title, true, MaxTitleLength)
+	checkLine(&p, "title", in.Title, true, MaxTitleLength)
 	if in.StartsAt.IsZero() {
 		p.Add("starts_at", "is required")
 	} else if in.StartsAt.Year() < 2000 || in.StartsAt.Year() > 2200 {
@@ -132,7 +132,7 @@ func (in MeetingInput) Validate() error {
 	if _, err := time.LoadLocation(in.TimeZone); err != nil || len(in.TimeZone) > 64 {
 		p.Add("time_zone", "must be an IANA time zone such as Europe/Berlin or America/New_York")
 	}
-	checkText(&p, "location", in.Location, false, 300)
+	checkLine(&p, "location", in.Location, false, 300)
 	if in.VideoURL != "" && !ValidWebURL(in.VideoURL) {
 		p.Add("video_url", "must be an http:// or https:// address")
 	}
@@ -211,7 +211,7 @@ type DemoInput struct {
 // Validate checks a demo.
 func (in DemoInput) Validate() error {
 	var p Problems
-	checkText(&p, "title", in.Title, true, MaxTitleLength)
+	checkLine(&p, "title", in.Title, true, MaxTitleLength)
 	checkText(&p, "description", in.Description, false, MaxLongTextLength)
 	if in.VideoURL != "" && !ValidWebURL(in.VideoURL) {
 		p.Add("video_url", "must be an http:// or https:// address")

@@ -64,15 +64,13 @@ func (in *NarrativeInput) Normalize() {
 // Validate checks a narrative's fields.
 func (in NarrativeInput) Validate() error {
 	var p Problems
-	checkText(&p, "title", in.Title, true, MaxTitleLength)
+	checkLine(&p, "title", in.Title, true, MaxTitleLength)
 	if !ValidSlug(in.Slug) {
 		p.Add("slug", "must be 2–64 lowercase letters, digits and single hyphens, not only digits")
 	}
 	checkText(&p, "summary", in.Summary, false, 500)
 	checkText(&p, "story", in.Story, true, MaxLongTextLength)
 	checkText(&p, "gaps", in.Gaps, false, MaxLongTextLength)
-	if len(in.Themes) > MaxTags {
-		p.Add("themes", "must be at most %d themes", MaxTags)
-	}
+	checkTags(&p, "themes", "theme", in.Themes)
 	return p.Err()
 }

@@ -142,9 +142,9 @@ type UpdateInput struct {
 // Validate checks an update.
 func (in UpdateInput) Validate() error {
 	var p Problems
-	checkText(&p, "title", in.Title, true, MaxTitleLength)
+	checkLine(&p, "title", in.Title, true, MaxTitleLength)
 	checkText(&p, "body", in.Body, true, MaxLongTextLength)
-	checkText(&p, "question", in.Question, false, 300)
+	checkLine(&p, "question", in.Question, false, 300)
 	if in.Question != "" && len(in.Options) < 2 {
 		p.Add("options", "a request needs at least two answers to choose from")
 	}
@@ -152,6 +152,10 @@ func (in UpdateInput) Validate() error {
 		p.Add("options", "at most 6 answers")
 	}
 	for _, o := range in.Options {
+		if msg := TextProblem(o, false); msg != "" {
+			p.Add("options", "each answer %s", msg)
+			break
+		}
 		if strings.TrimSpace(o) == "" || len(o) > 60 {
 			p.Add("options", "each answer must be 1–60 characters")
 			break

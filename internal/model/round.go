@@ -127,7 +127,7 @@ func (in *RoundInput) Normalize() {
 // Validate checks a round's fields.
 func (in RoundInput) Validate() error {
 	var p Problems
-	checkText(&p, "title", in.Title, true, MaxTitleLength)
+	checkLine(&p, "title", in.Title, true, MaxTitleLength)
 	if !quarterPattern.MatchString(in.Quarter) {
 		p.Add("quarter", "must look like 2027-Q1")
 	}

@@ -1,10 +1,12 @@
 package model
 
 import (
+	"fmt"
 	"net/mail"
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -50,7 +52,7 @@ func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(
 
 // ValidEmail reports whether s is a bare address (no display name) of sane length.
 func ValidEmail(s string) bool {
-	if len(s) > 254 || strings.ContainsAny(s, " <>") {
+	if len(s) > 254 || strings.ContainsAny(s, " <>") || TextProblem(s, false) != "" {
 		return false
 	}
 	a, err := mail.ParseAddress(s)
@@ -59,18 +61,60 @@ func ValidEmail(s string) bool {
 
 // ValidWebURL reports whether s is an absolute http or https URL.
 func ValidWebURL(s string) bool {
+	if TextProblem(s, false) != "" {
+		return false
+	}
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && len(s) <= 2048
 }
 
-// checkText records a problem when a required text is empty or any text is
-// longer than max characters or not valid UTF-8.
+// TextProblem says why s cannot be stored as text, or "" when it can. Text
+// is valid UTF-8 without control characters (C0, DEL, C1: NUL breaks
+// PostgreSQL and the others hide or reorder what people see); multi-line
+// text may hold tabs, line feeds and carriage returns, one-line text (names,
+// titles, slugs, addresses) none of them, nor Unicode line separators.
+func TextProblem(s string, multiline bool) string {
+	if !utf8.ValidString(s) {
+		return "must be valid UTF-8 text"
+	}
+	for _, r := range s {
+		switch {
+		case multiline && (r == '\t' || r == '\n' || r == '\r'):
+		case r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029':
+			return "must be a single line (no line breaks)"
+		case unicode.IsControl(r):
+			return fmt.Sprintf("must not contain control characters (found U+%04X)", r)
+		}
+	}
+	return ""
+}
+
+// checkText records a problem when a required multi-line text is empty, or
+// any text is not clean text (see TextProblem) or is longer than max
+// characters.
 func checkText(p *Problems, field, value string, required bool, max int) {
+	checkTextKind(p, field, value, required, max, true)
+}
+
+// checkLine is checkText for one-line text.
+func checkLine(p *Problems, field, value string, required bool, max int) {
+	checkTextKind(p, field, value, required, max, false)
+}
+
+// CheckNote checks an optional multi-line text the app takes beside the
+// model's inputs (comments, notes, reasons).
+func CheckNote(p *Problems, field, value string, max int) {
+	checkTextKind(p, field, value, false, max, true)
+}
+
+func checkTextKind(p *Problems, field, value string, required bool, max int, multiline bool) {
+	if msg := TextProblem(value, multiline); msg != "" {
+		p.Add(field, "%s", msg)
+		return
+	}
 	switch {
 	case required && strings.TrimSpace(value) == "":
 		p.Add(field, "is required")
-	case !utf8.ValidString(value):
-		p.Add(field, "must be valid UTF-8 text")
 	case utf8.RuneCountInString(value) > max:
 		p.Add(field, "must be at most %d characters (got %d)", max, utf8.RuneCountInString(value))
 	}

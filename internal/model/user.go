@@ -56,11 +56,11 @@ func (in *UserInput) Normalize() {
 // Validate checks a user's fields.
 func (in UserInput) Validate() error {
 	var p Problems
-	checkText(&p, "email", in.Email, true, 254)
+	checkLine(&p, "email", in.Email, true, 254)
 	if !p.Has("email") && !ValidEmail(in.Email) {
 		p.Add("email", "must be an email address like name@example.org")
 	}
-	checkText(&p, "name", in.Name, true, 120)
+	checkLine(&p, "name", in.Name, true, 120)
 	if in.Role != RoleAdmin && in.Role != RoleMember {
 		p.Add("role", "must be %q or %q", RoleAdmin, RoleMember)
 	}
@@ -96,6 +96,6 @@ type APIToken struct {
 // ValidateTokenName checks a token's label.
 func ValidateTokenName(name string) error {
 	var p Problems
-	checkText(&p, "name", name, true, 80)
+	checkLine(&p, "name", name, true, 80)
 	return p.Err()
 }

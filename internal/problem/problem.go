@@ -93,7 +93,7 @@ func Write(w http.ResponseWriter, r *http.Request, err error, log *slog.Logger) 
 // prefix are body fields.
 func Location(field string) string {
 	for _, p := range []string{"query.", "path.", "header.", "body."} {
-		if strings.HasPrefix(field, p) {
+		if strings.HasPrefix(field, p) || field == p[:len(p)-1] {
 			return field
 		}
 	}

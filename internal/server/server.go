@@ -62,6 +62,7 @@ func NewServer(a *app.App, sessions *scs.SessionManager, metrics *Metrics, cfg C
 	}))
 
 	var h http.Handler = recordRoute(mux)
+	h = refuseBadText(mux, onAuthError, h)
 	h = identity.Middleware(a, sessions, onAuthError)(h)
 	h = csrf.Handler(h)
 	// Inside the sessions, so the 413 page can be rendered.

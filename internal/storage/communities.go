@@ -104,6 +104,8 @@ func (q queries) CommunityByRef(ctx context.Context, ref string) (*model.Communi
 	var err error
 	if id, perr := strconv.ParseInt(ref, 10, 64); perr == nil {
 		c, err = scanCommunity(q.queryRow(ctx, `SELECT `+communityColumns+` FROM communities WHERE id = ?`, id))
+	} else if !lookupKey(ref) {
+		err = mapError(sql.ErrNoRows)
 	} else {
 		c, err = scanCommunity(q.queryRow(ctx, `SELECT `+communityColumns+` FROM communities WHERE slug = ?`, strings.ToLower(ref)))
 	}

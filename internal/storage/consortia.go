@@ -182,6 +182,8 @@ func (q queries) ConsortiumByRef(ctx context.Context, ref string) (*model.Consor
 	var err error
 	if id, perr := strconv.ParseInt(ref, 10, 64); perr == nil {
 		c, err = scanConsortium(q.queryRow(ctx, `SELECT `+consortiumColumns+` FROM consortia WHERE id = ?`, id))
+	} else if !lookupKey(ref) {
+		err = mapError(sql.ErrNoRows)
 	} else {
 		c, err = scanConsortium(q.queryRow(ctx, `SELECT `+consortiumColumns+` FROM consortia WHERE slug = ?`, strings.ToLower(ref)))
 	}

@@ -51,3 +51,8 @@ func conflictField(detail string) []model.FieldError {
 	}
 	return nil
 }
+
+// lookupKey reports whether a slug or address typed by someone can name a
+// row at all. Keys with control characters or invalid UTF-8 cannot (a NUL
+// byte even fails the query on PostgreSQL), so they are not looked up.
+func lookupKey(s string) bool { return model.TextProblem(s, false) == "" }

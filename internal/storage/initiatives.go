@@ -192,6 +192,8 @@ func (q queries) InitiativeByRef(ctx context.Context, ref string) (*model.Initia
 	var err error
 	if id, perr := strconv.ParseInt(ref, 10, 64); perr == nil {
 		in, err = scanInitiative(q.queryRow(ctx, `SELECT `+initiativeColumns+` FROM initiatives WHERE id = ?`, id))
+	} else if !lookupKey(ref) {
+		err = mapError(sql.ErrNoRows)
 	} else {
 		in, err = scanInitiative(q.queryRow(ctx, `SELECT `+initiativeColumns+` FROM initiatives WHERE slug = ?`, strings.ToLower(ref)))
 	}

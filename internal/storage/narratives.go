@@ -96,6 +96,8 @@ func (q queries) NarrativeByRef(ctx context.Context, ref string) (*model.Narrati
 	var err error
 	if id, perr := strconv.ParseInt(ref, 10, 64); perr == nil {
 		n, err = scanNarrative(q.queryRow(ctx, `SELECT `+narrativeColumns+` FROM narratives WHERE id = ?`, id))
+	} else if !lookupKey(ref) {
+		err = mapError(sql.ErrNoRows)
 	} else {
 		n, err = scanNarrative(q.queryRow(ctx, `SELECT `+narrativeColumns+` FROM narratives WHERE slug = ?`, strings.ToLower(ref)))
 	}

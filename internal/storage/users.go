@@ -45,6 +45,9 @@ func (q queries) UserByID(ctx context.Context, id int64) (*model.User, error) {
 
 // UserByEmail returns a user by (normalized) address.
 func (q queries) UserByEmail(ctx context.Context, email string) (*model.User, error) {
+	if !lookupKey(email) {
+		return nil, mapError(sql.ErrNoRows)
+	}
 	return scanUser(q.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, model.NormalizeEmail(email)))
 }
 

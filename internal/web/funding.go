@@ -589,7 +589,7 @@ func (ui *UI) PledgeAction(action string) http.Handler {
 			return
 		}
 		ui.flash(r, msg)
-		if back := r.FormValue("back"); strings.HasPrefix(back, "/funding/") && !strings.HasPrefix(back, "//") {
+		if back := safeNext(r.FormValue("back")); strings.HasPrefix(back, "/funding/") {
 			redirect(w, r, back)
 			return
 		}

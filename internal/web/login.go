@@ -3,7 +3,10 @@ package web
 import (
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"consortia/internal/identity"
 )
@@ -55,12 +58,32 @@ func (ui *UI) Logout() http.Handler {
 	})
 }
 
-// safeNext keeps post-sign-in redirects on this site.
+// safeNext keeps post-sign-in redirects on this site: only a same-origin
+// path ("/consortia/x?tab=1#a") passes, anything else becomes "/". Browsers
+// drop tabs and line breaks from a Location and read a backslash as "/", so
+// "/\t/evil.example" would land on "//evil.example"; such characters are
+// refused in the raw target and in its decoded path alike.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if len(next) > 2048 || !strings.HasPrefix(next, "/") || unsafeInTarget(next) {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return "/"
+	}
+	if strings.HasPrefix(u.Path, "//") || unsafeInTarget(u.Path) {
 		return "/"
 	}
 	return next
+}
+
+// unsafeInTarget reports a character a browser may strip or reinterpret in
+// a redirect target: backslashes, spaces and everything not printable
+// (control characters, Unicode spaces, invisible formatting characters).
+func unsafeInTarget(s string) bool {
+	return !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool {
+		return r == '\\' || r == ' ' || !unicode.IsPrint(r)
+	})
 }
 
 // clientAddress is the peer's IP, the key for per-address rate limiting.

@@ -260,7 +260,7 @@ func (ui *UI) Error(w http.ResponseWriter, r *http.Request, err error) {
 		ui.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	problem.SetRetryAfter(w.Header(), err)
-	p := ui.page(r, http.StatusText(status), "", map[string]any{"Status": status, "Message": model.ErrorMessage(err)})
+	p := ui.page(r, http.StatusText(status), "", map[string]any{"Status": status, "Message": model.ErrorMessage(err), "Fields": model.ErrorFields(err)})
 	ui.render(w, r, status, "error", p)
 }
 
@@ -296,15 +296,26 @@ func parseForm(r *http.Request) error {
 		return model.Errorf(model.EMalformed, "The form could not be read: %v", err)
 	}
 	// Browsers send line breaks in text areas as CRLF; store plain LF so
-	// lengths and Markdown behave the same as from the API.
-	for _, values := range r.PostForm {
+	// lengths and Markdown behave the same as from the API. What no field
+	// may hold (NUL and other control characters, invalid UTF-8) is refused
+	// here, naming the field, so the form comes back with the message
+	// beside it; line breaks in one-line fields are the model's to refuse.
+	var p model.Problems
+	for field, values := range r.PostForm {
 		for i, v := range values {
 			if strings.Contains(v, "\r") {
-				values[i] = strings.ReplaceAll(v, "\r\n", "\n")
+				v = strings.ReplaceAll(strings.ReplaceAll(v, "\r\n", "\n"), "\r", "\n")
+				values[i] = v
+			}
+			if msg := model.TextProblem(field, false); msg != "" {
+				return model.Errorf(model.EInvalid, "The form is not valid: a field name %s.", msg)
+			}
+			if msg := model.TextProblem(v, true); msg != "" && !p.Has(field) {
+				p.Add(field, "%s", msg)
 			}
 		}
 	}
-	return nil
+	return p.Err()
 }
 
 // formFailed re-renders a form with the error's field messages, or shows the
