@@ -123,7 +123,7 @@ func NewSMTP(rawURL, from string) (*SMTP, error) {
 		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthAutoDiscover), mail.WithUsername(u.User.Username()), mail.WithPassword(pw))
 	}
 	s := &SMTP{host: u.Hostname(), opts: opts, from: from}
-	if _, err := s.client(15 * time.Second); err != nil {
+	if _, err := s.client(time.Minute); err != nil { // options go-mail refuses fail now, not at the first send
 		return nil, err
 	}
 	return s, nil
