@@ -82,6 +82,12 @@ func (c *outboxStatusCmd) Run(e *env) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "pending  %d\nsending  %d\nsent     %d\nfailed   %d\n", st.Pending, st.Sending, st.Sent, st.Failed)
+	fmt.Fprintf(e.stdout, "retried  %d (took more than one attempt)\n", st.Retried)
+	fmt.Fprintf(e.stdout, "duplicates suspected  %d", st.DuplicatesSuspected)
+	if st.DuplicatesSuspected > 0 {
+		fmt.Fprint(e.stdout, " (a send was interrupted before its result was recorded, or a message was sent twice: see /admin/outbox)")
+	}
+	fmt.Fprintln(e.stdout)
 	if st.OldestPending != nil {
 		fmt.Fprintf(e.stdout, "oldest pending message queued %s ago\n", time.Since(*st.OldestPending).Round(time.Second))
 	}

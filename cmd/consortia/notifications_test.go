@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"consortia/internal/app"
 	"consortia/internal/delivery/deliverytest"
@@ -42,7 +43,7 @@ func TestOutboxAndDigestCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, _, err := runCLI(t, env, "", "outbox", "status")
-	if err != nil || !strings.Contains(out, "pending  1") {
+	if err != nil || !strings.Contains(out, "pending  1") || !strings.Contains(out, "retried  0") || !strings.Contains(out, "duplicates suspected  0\n") {
 		t.Fatalf("status: %q %v", out, err)
 	}
 	out, _, err = runCLI(t, env, "", "outbox", "deliver")
@@ -77,5 +78,43 @@ func TestOutboxAndDigestCommands(t *testing.T) {
 	bad := map[string]string{"CONSORTIA_DATABASE_URL": db, "CONSORTIA_SMTP_URL": "http://mail.example.org"}
 	if _, _, err := runCLI(t, bad, "", "outbox", "deliver"); err == nil || !strings.Contains(err.Error(), "smtp or smtps") {
 		t.Fatalf("bad SMTP URL: %v", err)
+	}
+}
+
+// TestOutboxStatusSaysWhenDuplicatesAreSuspected: `outbox deliver` takes
+// over a message whose worker stopped mid-send; `outbox status` then tells
+// the operator a receiver may have it twice.
+func TestOutboxStatusSaysWhenDuplicatesAreSuspected(t *testing.T) {
+	db := storagetest.URL(t, storage.SQLite)
+	smtp := deliverytest.StartSMTP(t)
+	env := map[string]string{"CONSORTIA_DATABASE_URL": db, "CONSORTIA_SMTP_URL": smtp.URL()}
+	if _, _, err := runCLI(t, env, "", "migrate"); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	s, err := storage.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	m := model.OutboxMessage{Channel: model.ChannelEmail, Recipient: "p@example.org", Subject: "s", Text: "t", MessageID: "m1@test"}
+	if err := s.Enqueue(ctx, &m); err != nil {
+		t.Fatal(err)
+	}
+	// A worker claims the message, begins sending it and stops; its lease is over.
+	claimed, err := s.Claim(ctx, "stopped", 1, -time.Second)
+	if err != nil || len(claimed) != 1 {
+		t.Fatalf("claim: %v", err)
+	}
+	if ok, err := s.BeginSend(ctx, m.ID, "stopped", claimed[0].Attempts, -time.Second); !ok || err != nil {
+		t.Fatalf("begin: %v %v", ok, err)
+	}
+	if out, _, err := runCLI(t, env, "", "outbox", "deliver"); err != nil || !strings.Contains(out, "delivered 1") {
+		t.Fatalf("deliver: %q %v", out, err)
+	}
+	out, _, err := runCLI(t, env, "", "outbox", "status")
+	if err != nil || !strings.Contains(out, "sent     1") || !strings.Contains(out, "retried  1") ||
+		!strings.Contains(out, "duplicates suspected  1 (a send was interrupted") {
+		t.Fatalf("status: %q %v", out, err)
 	}
 }

@@ -205,12 +205,14 @@ type ListOutboxInput struct {
 
 // OutboxCounts counts messages by status and channel.
 type OutboxCounts struct {
-	Pending       int            `json:"pending"`
-	Sending       int            `json:"sending"`
-	Sent          int            `json:"sent"`
-	Failed        int            `json:"failed" doc:"Failed for good, waiting for an admin to retry."`
-	ByChannel     map[string]int `json:"by_channel"`
-	OldestPending *time.Time     `json:"oldest_pending,omitempty"`
+	Pending             int            `json:"pending"`
+	Sending             int            `json:"sending"`
+	Sent                int            `json:"sent"`
+	Failed              int            `json:"failed" doc:"Failed for good, waiting for an admin to retry."`
+	Retried             int            `json:"retried" doc:"Messages that took more than one attempt."`
+	DuplicatesSuspected int            `json:"duplicates_suspected" doc:"Messages a receiver may have more than once: a send was interrupted before its result was recorded, or two sends succeeded."`
+	ByChannel           map[string]int `json:"by_channel"`
+	OldestPending       *time.Time     `json:"oldest_pending,omitempty"`
 }
 
 // OutboxList is the queue.
@@ -232,7 +234,8 @@ func (h *Handler) listOutbox(ctx context.Context, in *ListOutboxInput) (*OutboxL
 		return nil, h.fail(ctx, err)
 	}
 	out := &OutboxList{}
-	out.Body.Counts = OutboxCounts{Pending: st.Pending, Sending: st.Sending, Sent: st.Sent, Failed: st.Failed, ByChannel: st.ByChannel, OldestPending: st.OldestPending}
+	out.Body.Counts = OutboxCounts{Pending: st.Pending, Sending: st.Sending, Sent: st.Sent, Failed: st.Failed, Retried: st.Retried,
+		DuplicatesSuspected: st.DuplicatesSuspected, ByChannel: st.ByChannel, OldestPending: st.OldestPending}
 	out.Body.Items = items
 	if out.Body.Items == nil {
 		out.Body.Items = []*model.OutboxMessage{}

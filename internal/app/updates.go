@@ -125,9 +125,9 @@ func (a *App) emitEvent(ctx context.Context, tx *storage.Tx, actor *model.User, 
 		if h.Kind == model.ChannelSlack {
 			msg.Payload = a.Site.Slack(*e)
 		} else {
-			msg.Payload = a.Site.Webhook(*e)
-			msg.Headers = map[string]string{"X-Consortia-Signature": notify.WebhookSignature(h.Secret, []byte(msg.Payload)),
-				"X-Consortia-Event": e.Kind}
+			// Signed when sent, with the time of sending (see delivery.HTTP).
+			msg.Payload, msg.HookID = a.Site.Webhook(*e), &h.ID
+			msg.Headers = map[string]string{"X-Consortia-Event": e.Kind}
 		}
 		if err := tx.Enqueue(ctx, &msg); err != nil {
 			return err

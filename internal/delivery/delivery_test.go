@@ -5,12 +5,14 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"mime"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -211,12 +213,14 @@ func TestMailServerOutageLosesNothing(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
 		f := newFixture(t, s)
 		w := f.emailWorker()
-		// Retries come quickly, but never run out during the outage.
+		// Retries come quickly, but never run out during the outage. One
+		// pass per event: Drain would go on retrying for as long as a pass
+		// takes longer than the backoff.
 		w.BaseBackoff, w.MaxBackoff, w.MaxAttempts = 50*time.Millisecond, 50*time.Millisecond, 1000
 		f.smtp.Stop()
 		for i := range 10 {
 			f.request(fmt.Sprintf("Request %d", i))
-			if _, err := w.Drain(f.ctx); err != nil {
+			if _, err := w.RunOnce(f.ctx); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -351,13 +355,22 @@ func TestSlackAndWebhooks(t *testing.T) {
 	}))
 	defer slack.Close()
 	const secret = "a-long-shared-secret"
-	var verified atomic.Int32
+	// The sender's clock moves ten minutes per signature, so a signature
+	// made when the message was queued would be stale by the retry.
+	var clock atomic.Int64
+	clock.Store(time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC).Unix())
+	senderNow := func() time.Time { return time.Unix(clock.Add(600), 0) }
+	var hookPosts []webhookPost
 	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
-		mac := hmac.New(sha256.New, []byte(secret))
-		mac.Write(b)
-		if r.Header.Get("X-Consortia-Signature") == "sha256="+hex.EncodeToString(mac.Sum(nil)) && r.Header.Get("X-Consortia-Delivery") != "" {
-			verified.Add(1)
+		mu.Lock()
+		defer mu.Unlock()
+		p := webhookPost{delivery: r.Header.Get("X-Consortia-Delivery"), err: verifyWebhook(secret, r.Header.Get("X-Consortia-Signature"), b,
+			time.Unix(clock.Load(), 0), 5*time.Minute)}
+		p.t, _, _ = strings.Cut(strings.TrimPrefix(r.Header.Get("X-Consortia-Signature"), "t="), ",")
+		hookPosts = append(hookPosts, p)
+		if len(hookPosts) == 1 { // the first post fails: the retry is signed anew
+			http.Error(w, "try later", http.StatusServiceUnavailable)
 		}
 	}))
 	defer hook.Close()
@@ -366,9 +379,14 @@ func TestSlackAndWebhooks(t *testing.T) {
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { time.Sleep(300 * time.Millisecond) }))
 	defer slow.Close()
 
+	var webhookID int64
 	for _, h := range []struct{ kind, url, secret string }{{"slack", slack.URL, ""}, {"webhook", hook.URL, secret}, {"slack", gone.URL, ""}, {"slack", slow.URL, ""}} {
-		if _, err := f.a.AddHook(f.ctx, f.admin, "cloud-costs", h.kind, h.url, h.secret); err != nil {
+		added, err := f.a.AddHook(f.ctx, f.admin, "cloud-costs", h.kind, h.url, h.secret)
+		if err != nil {
 			t.Fatal(err)
+		}
+		if h.kind == "webhook" {
+			webhookID = added.ID
 		}
 	}
 	if _, err := f.a.AddHook(f.ctx, f.admin, "cloud-costs", "webhook", hook.URL, "short"); model.ErrorCode(err) != model.EInvalid {
@@ -380,7 +398,7 @@ func TestSlackAndWebhooks(t *testing.T) {
 	if _, err := f.a.PostUpdate(f.ctx, f.admin, model.UpdateInput{ConsortiumRef: "cloud-costs", Title: "Dashboards <shipped> & live", Body: "See the page."}); err != nil {
 		t.Fatal(err)
 	}
-	httpSender := &delivery.HTTP{Client: &http.Client{Timeout: 100 * time.Millisecond}}
+	httpSender := &delivery.HTTP{Client: &http.Client{Timeout: 100 * time.Millisecond}, Now: senderNow}
 	w := f.worker(map[string]delivery.Sender{"slack": httpSender, "webhook": httpSender})
 	w.MaxAttempts = 4
 	for range 10 {
@@ -393,8 +411,9 @@ func TestSlackAndWebhooks(t *testing.T) {
 		!strings.Contains(slackBodies[0], "https://consortia.example.org/consortia/cloud-costs#updates") {
 		t.Fatalf("slack: %q", slackBodies)
 	}
-	if verified.Load() != 1 {
-		t.Fatalf("signed webhook deliveries: %d", verified.Load())
+	if len(hookPosts) != 2 || hookPosts[0].err != nil || hookPosts[1].err != nil || hookPosts[0].t == hookPosts[1].t ||
+		hookPosts[0].delivery == "" || hookPosts[0].delivery != hookPosts[1].delivery {
+		t.Fatalf("webhook posts (want two, each verified, signed at its own time, one delivery id): %+v", hookPosts)
 	}
 	failed, _, _ := f.a.ListOutbox(f.ctx, f.admin, model.OutboxDead, model.Page{})
 	var reasons []string
@@ -405,6 +424,61 @@ func TestSlackAndWebhooks(t *testing.T) {
 	if len(failed) != 2 || !strings.Contains(strings.Join(reasons, "|"), "404") || !strings.Contains(strings.Join(reasons, "|"), "Timeout") {
 		t.Fatalf("failed: %q", reasons)
 	}
+
+	// A post queued for a webhook that is disconnected before it is sent
+	// fails for good: there is no secret left to sign it with.
+	if _, err := f.a.PostUpdate(f.ctx, f.admin, model.UpdateInput{ConsortiumRef: "cloud-costs", Title: "Second", Body: "More."}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.a.RemoveHook(f.ctx, f.admin, webhookID); err != nil {
+		t.Fatal(err)
+	}
+	w.Drain(f.ctx)
+	failed, _, _ = f.a.ListOutbox(f.ctx, f.admin, model.OutboxDead, model.Page{})
+	reason := ""
+	for _, m := range failed {
+		if m.Recipient == hook.URL {
+			reason = m.LastError
+		}
+	}
+	if len(hookPosts) != 2 || !strings.Contains(reason, "webhook was disconnected") {
+		t.Fatalf("after disconnecting: %d posts, failure %q", len(hookPosts), reason)
+	}
+}
+
+type webhookPost struct {
+	delivery, t string
+	err         error
+}
+
+// verifyWebhook checks a post the way the README tells receivers to: split
+// "t=…,v1=…", recompute HMAC-SHA256 of "t.body" with the shared secret,
+// compare in constant time, and refuse a time too far from now (a replay).
+func verifyWebhook(secret, header string, body []byte, now time.Time, tolerance time.Duration) error {
+	var ts, sig string
+	for part := range strings.SplitSeq(header, ",") {
+		k, v, _ := strings.Cut(part, "=")
+		switch k {
+		case "t":
+			ts = v
+		case "v1":
+			sig = v
+		}
+	}
+	unix, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil || sig == "" {
+		return fmt.Errorf("malformed signature header %q", header)
+	}
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(ts + "."))
+	mac.Write(body)
+	if !hmac.Equal([]byte(sig), []byte(hex.EncodeToString(mac.Sum(nil)))) {
+		return errors.New("signature mismatch")
+	}
+	if d := now.Sub(time.Unix(unix, 0)); d > tolerance || d < -tolerance {
+		return fmt.Errorf("signed %s from now: a replay", d)
+	}
+	return nil
 }
 
 func TestOneClickLinksAndUnsubscribe(t *testing.T) {

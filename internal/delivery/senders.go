@@ -14,20 +14,54 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	mail "github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/smtp"
 
 	"consortia/internal/model"
 	"consortia/internal/redact"
+	"consortia/internal/notify"
 )
 
-// Sender delivers a batch of messages of one channel and returns one error
-// per message (nil when delivered).
+// Sender delivers batches of messages of one channel.
 type Sender interface {
-	Send(ctx context.Context, msgs []*model.OutboxMessage) []error
+	// Send works through the batch in order: for each message it calls
+	// Begin right before sending (and skips the message when Begin says
+	// no), sends within the batch's Timeout, and reports the outcome to
+	// Done at once. A message that cannot be sent at all (a bad address,
+	// no connection) goes to Done without Begin. Send stops early when ctx
+	// ends.
+	Send(ctx context.Context, b Batch)
+}
+
+// Batch is a sender's work: messages of one channel and the worker's hooks
+// around each send, which keep a message from going out twice.
+type Batch struct {
+	Messages []*model.OutboxMessage
+	// Timeout bounds the send of one message; the worker's lease is longer.
+	Timeout time.Duration
+	// Begin claims a message right before it is sent; false: another
+	// worker took it over or it is recorded sent already.
+	Begin func(*model.OutboxMessage) bool
+	// Done records a message's outcome (nil: delivered).
+	Done func(*model.OutboxMessage, error)
+}
+
+// each sends the messages one by one with send, each within the timeout.
+func (b Batch) each(ctx context.Context, send func(context.Context, *model.OutboxMessage) error) {
+	for _, m := range b.Messages {
+		if ctx.Err() != nil || !b.Begin(m) {
+			continue
+		}
+		sctx, cancel := context.WithTimeout(ctx, b.Timeout)
+		err := send(sctx, m)
+		cancel()
+		b.Done(m, err)
+	}
 }
 
 // PermanentError marks a failure that retrying will not fix (a rejected
@@ -45,8 +79,9 @@ func IsPermanent(err error) bool {
 
 // SMTP sends email through an SMTP server, many messages per connection.
 type SMTP struct {
-	client *mail.Client
-	from   string
+	host string
+	opts []mail.Option
+	from string
 }
 
 // NewSMTP configures a sender from a URL: smtp://user:pass@host:587 uses
@@ -66,7 +101,9 @@ func NewSMTP(rawURL, from string) (*SMTP, error) {
 	if err := mail.NewMsg().From(from); err != nil {
 		return nil, fmt.Errorf("mail from %q: %w", from, err)
 	}
-	opts := []mail.Option{mail.WithTimeout(15 * time.Second)}
+	// No NOOP before each message: a dead connection fails the message
+	// all the same, and the round trip would be paid per message.
+	opts := []mail.Option{mail.WithoutNoop()}
 	port := 587
 	if u.Scheme == "smtps" {
 		port = 465
@@ -86,11 +123,17 @@ func NewSMTP(rawURL, from string) (*SMTP, error) {
 		pw, _ := u.User.Password()
 		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthAutoDiscover), mail.WithUsername(u.User.Username()), mail.WithPassword(pw))
 	}
-	c, err := mail.NewClient(u.Hostname(), opts...)
-	if err != nil {
+	s := &SMTP{host: u.Hostname(), opts: opts, from: from}
+	if _, err := s.client(time.Minute); err != nil { // options go-mail refuses fail now, not at the first send
 		return nil, err
 	}
-	return &SMTP{client: c, from: from}, nil
+	return s, nil
+}
+
+// client returns a mail client whose every message must be through within
+// timeout (go-mail sets the connection's deadline before each message).
+func (s *SMTP) client(timeout time.Duration) (*mail.Client, error) {
+	return mail.NewClient(s.host, append(slices.Clip(s.opts), mail.WithTimeout(timeout))...)
 }
 
 // message builds the MIME message: text and HTML alternatives, our
@@ -116,44 +159,68 @@ func message(from string, m *model.OutboxMessage) (*mail.Msg, error) {
 	return msg, nil
 }
 
-// Send delivers the batch over one connection.
-func (s *SMTP) Send(ctx context.Context, msgs []*model.OutboxMessage) []error {
-	errs := make([]error, len(msgs))
-	var built []*mail.Msg
-	var index []int
-	for i, m := range msgs {
-		msg, err := message(s.from, m)
-		if err != nil {
-			errs[i] = err
+// Send delivers the batch over one connection, opening another after a
+// message fails; when the server cannot be reached, the rest of the batch
+// waits for a retry.
+func (s *SMTP) Send(ctx context.Context, b Batch) {
+	client, err := s.client(b.Timeout)
+	var conn *smtp.Client
+	defer func() {
+		if conn != nil {
+			_ = client.CloseWithSMTPClient(conn)
+		}
+	}()
+	for i, m := range b.Messages {
+		if ctx.Err() != nil {
+			return
+		}
+		msg, merr := message(s.from, m)
+		if merr != nil {
+			b.Done(m, merr)
 			continue
 		}
-		built = append(built, msg)
-		index = append(index, i)
-	}
-	if len(built) == 0 {
-		return errs
-	}
-	err := s.client.DialAndSendWithContext(ctx, built...)
-	for j, msg := range built {
-		i := index[j]
-		switch {
-		case msg.IsDelivered():
-		case msg.HasSendError():
-			se := msg.SendError()
-			var sendErr *mail.SendError
-			if errors.As(se, &sendErr) && !sendErr.IsTemp() && sendErr.ErrorCode() >= 500 {
-				errs[i] = &PermanentError{Err: se}
-			} else {
-				errs[i] = se
-			}
-		case err != nil:
-			// The connection failed before this message went through.
-			errs[i] = err
-		default:
-			errs[i] = errors.New("the mail server did not confirm delivery")
+		if err == nil && conn == nil {
+			conn, err = client.DialToSMTPClientWithContext(ctx)
 		}
+		if err != nil {
+			for _, rest := range b.Messages[i:] {
+				b.Done(rest, err)
+			}
+			return
+		}
+		if !b.Begin(m) {
+			continue
+		}
+		if err := sendResult(msg, client.SendWithSMTPClient(conn, msg)); err != nil {
+			b.Done(m, err)
+			// The connection may be broken: start afresh for the next one.
+			_ = client.CloseWithSMTPClient(conn)
+			conn = nil
+			continue
+		}
+		b.Done(m, nil)
 	}
-	return errs
+}
+
+// sendResult turns go-mail's outcome for one message into ours: rejected
+// for good (5xx), worth retrying, or delivered.
+func sendResult(msg *mail.Msg, err error) error {
+	switch {
+	case msg.IsDelivered():
+		return nil
+	case msg.HasSendError():
+		se := msg.SendError()
+		var sendErr *mail.SendError
+		if errors.As(se, &sendErr) && !sendErr.IsTemp() && sendErr.ErrorCode() >= 500 {
+			return &PermanentError{Err: se}
+		}
+		return se
+	case err != nil:
+		// The connection failed before this message went through.
+		return err
+	default:
+		return errors.New("the mail server did not confirm delivery")
+	}
 }
 
 // Folder writes each email as an .eml file: what the demo does when no
@@ -164,24 +231,20 @@ type Folder struct {
 }
 
 // Send writes the messages.
-func (f *Folder) Send(_ context.Context, msgs []*model.OutboxMessage) []error {
-	errs := make([]error, len(msgs))
+func (f *Folder) Send(ctx context.Context, b Batch) {
 	if err := os.MkdirAll(f.Dir, 0o755); err != nil {
-		for i := range errs {
-			errs[i] = err
+		for _, m := range b.Messages {
+			b.Done(m, err)
 		}
-		return errs
+		return
 	}
-	for i, m := range msgs {
+	b.each(ctx, func(_ context.Context, m *model.OutboxMessage) error {
 		msg, err := message(f.From, m)
 		if err != nil {
-			errs[i] = err
-			continue
+			return err
 		}
-		name := filepath.Join(f.Dir, fmt.Sprintf("%06d-%s.eml", m.ID, safeName(m.Recipient)))
-		errs[i] = msg.WriteToFile(name)
-	}
-	return errs
+		return msg.WriteToFile(filepath.Join(f.Dir, fmt.Sprintf("%06d-%s.eml", m.ID, safeName(m.Recipient))))
+	})
 }
 
 func safeName(s string) string {
@@ -193,23 +256,21 @@ func safeName(s string) string {
 	}, s)
 }
 
-// HTTP posts JSON payloads: Slack incoming webhooks and generic webhooks
-// (whose signature header was computed when the message was composed).
+// HTTP posts JSON payloads: Slack incoming webhooks and generic webhooks,
+// signed with their hook's secret and the time of sending.
 type HTTP struct {
 	Client *http.Client
+	// Now is the clock of signatures (nil: time.Now).
+	Now func() time.Time
 }
 
 // Send posts each message.
-func (h *HTTP) Send(ctx context.Context, msgs []*model.OutboxMessage) []error {
-	errs := make([]error, len(msgs))
+func (h *HTTP) Send(ctx context.Context, b Batch) {
 	client := h.Client
 	if client == nil {
-		client = &http.Client{Timeout: 10 * time.Second}
+		client = &http.Client{} // each post is bounded by the batch's timeout
 	}
-	for i, m := range msgs {
-		errs[i] = h.post(ctx, client, m)
-	}
-	return errs
+	b.each(ctx, func(ctx context.Context, m *model.OutboxMessage) error { return h.post(ctx, client, m) })
 }
 
 func (h *HTTP) post(ctx context.Context, client *http.Client, m *model.OutboxMessage) error {
@@ -219,9 +280,20 @@ func (h *HTTP) post(ctx context.Context, client *http.Client, m *model.OutboxMes
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "consortia-webhooks")
+	// The same on every attempt: the receiver's idempotency key.
 	req.Header.Set("X-Consortia-Delivery", m.MessageID)
 	for k, v := range m.Headers {
 		req.Header.Set(k, v)
+	}
+	if m.HookID != nil {
+		if m.SigningSecret == "" {
+			return &PermanentError{Err: errors.New("the webhook was disconnected before this post was sent")}
+		}
+		now := time.Now
+		if h.Now != nil {
+			now = h.Now
+		}
+		req.Header.Set(SignatureHeader, notify.WebhookSignature(m.SigningSecret, now(), []byte(m.Payload)))
 	}
 	res, err := client.Do(req)
 	if err != nil {
@@ -238,3 +310,6 @@ func (h *HTTP) post(ctx context.Context, client *http.Client, m *model.OutboxMes
 		return &PermanentError{Err: fmt.Errorf("webhook answered %d: %s", res.StatusCode, bytes.TrimSpace(body))}
 	}
 }
+
+// SignatureHeader carries a webhook post's signature (notify.WebhookSignature).
+const SignatureHeader = "X-Consortia-Signature"

@@ -207,6 +207,14 @@ type OutboxMessage struct {
 	LastError     string            `json:"last_error"`
 	CreatedAt     time.Time         `json:"created_at"`
 	SentAt        *time.Time        `json:"sent_at,omitempty"`
+	// InterruptedSends counts the times a worker stopped after it began
+	// sending this message and before it recorded the result: the receiver
+	// may have it more than once.
+	InterruptedSends int `json:"interrupted_sends"`
+	// HookID is the webhook a post goes to; SigningSecret is that hook's
+	// secret, loaded when the message is claimed, to sign it when it is sent.
+	HookID        *int64 `json:"hook_id,omitempty"`
+	SigningSecret string `json:"-"`
 }
 
 // Outbox statuses.

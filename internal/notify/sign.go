@@ -104,9 +104,14 @@ func (s Signer) ParseUnsubscribe(token string) (int64, error) {
 	return id, nil
 }
 
-// WebhookSignature is the value of X-Consortia-Signature for a body.
-func WebhookSignature(secret string, body []byte) string {
+// WebhookSignature is the value of X-Consortia-Signature for a body sent
+// at t: "t=UNIX,v1=HEX", where HEX is the HMAC-SHA256, keyed with the hook's
+// secret, of the decimal UNIX time, a dot and the body. The time is signed
+// with the body so a receiver can reject old (replayed) posts.
+func WebhookSignature(secret string, t time.Time, body []byte) string {
+	ts := strconv.FormatInt(t.Unix(), 10)
 	h := hmac.New(sha256.New, []byte(secret))
+	h.Write([]byte(ts + "."))
 	h.Write(body)
-	return "sha256=" + hex.EncodeToString(h.Sum(nil))
+	return "t=" + ts + ",v1=" + hex.EncodeToString(h.Sum(nil))
 }

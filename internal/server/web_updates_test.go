@@ -708,3 +708,47 @@ func TestUpdatesOnEachDatabase(t *testing.T) {
 		}
 	})
 }
+
+// TestOutboxShowsSuspectedDuplicates: a worker that stopped mid-send (it
+// began the send and never recorded the result) leaves a message the next
+// worker sends again; the admin page and the API say a receiver may have it
+// twice, and which message.
+func TestOutboxShowsSuspectedDuplicates(t *testing.T) {
+	u := newUpdatesEnv(t)
+	if _, err := u.app.PostUpdate(u.ctx, u.admin, model.UpdateInput{ConsortiumRef: "cloud-costs", Title: "Quick question", Body: "Body",
+		Question: "Ok?", Options: []string{"Yes", "No"}}); err != nil {
+		t.Fatal(err)
+	}
+	claimed, err := u.store.Claim(u.ctx, "stopped-worker", 1, -time.Second) // its lease is already over
+	if err != nil || len(claimed) != 1 {
+		t.Fatalf("claim: %d %v", len(claimed), err)
+	}
+	if ok, err := u.store.BeginSend(u.ctx, claimed[0].ID, "stopped-worker", claimed[0].Attempts, -time.Second); !ok || err != nil {
+		t.Fatalf("begin: %v %v", ok, err)
+	}
+	if res := u.drain(); res.Sent != 2 {
+		t.Fatalf("drain: %+v", res)
+	}
+	staff := u.browser()
+	staff.login("admin@example.org", testPassword)
+	r := staff.get("/admin/outbox")
+	wantStatus(t, "outbox", r, http.StatusOK)
+	for _, want := range []string{`<span class="stat-number">1</span><span class="stat-label">took more than one attempt`,
+		`<span class="stat-number">1</span><span class="stat-label">duplicates suspected`, "duplicate suspected</span>"} {
+		if !strings.Contains(string(r.body), want) {
+			t.Errorf("outbox page lacks %q", want)
+		}
+	}
+	m := staff.get("/admin/outbox/" + strconv.FormatInt(claimed[0].ID, 10))
+	for _, want := range []string{"duplicate suspected", "stopped after it began sending", "stopped-worker", "delivered"} {
+		if !strings.Contains(string(m.body), want) {
+			t.Errorf("message page lacks %q", want)
+		}
+	}
+	api := u.do("GET", "/api/v1/admin/outbox", u.adminToken, nil)
+	wantStatus(t, "api", api, http.StatusOK)
+	counts := api.json(t)["counts"].(map[string]any)
+	if counts["retried"] != 1.0 || counts["duplicates_suspected"] != 1.0 || counts["sent"] != 2.0 {
+		t.Fatalf("api counts: %v", counts)
+	}
+}

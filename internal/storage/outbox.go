@@ -23,21 +23,26 @@ func (q queries) Enqueue(ctx context.Context, m *model.OutboxMessage) error {
 		headers = string(b)
 	}
 	return mapError(q.queryRow(ctx, `INSERT INTO outbox (channel, recipient, user_id, subject, text_body, html_body, payload, headers, message_id,
-		status, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING id`,
-		m.Channel, m.Recipient, m.UserID, m.Subject, m.Text, m.HTML, m.Payload, headers, m.MessageID, t, t).Scan(&m.ID))
+		hook_id, status, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING id`,
+		m.Channel, m.Recipient, m.UserID, m.Subject, m.Text, m.HTML, m.Payload, headers, m.MessageID, m.HookID, t, t).Scan(&m.ID))
 }
 
 const outboxColumns = `id, channel, recipient, user_id, subject, text_body, html_body, payload, headers, message_id, status, attempts,
-	next_attempt_at, last_error, created_at, sent_at`
+	next_attempt_at, last_error, created_at, sent_at, interrupted_sends, hook_id`
 
-func scanOutbox(sc interface{ Scan(...any) error }) (*model.OutboxMessage, error) {
+// scanOutbox reads outboxColumns, then any extra destinations.
+func scanOutbox(sc interface{ Scan(...any) error }, extra ...any) (*model.OutboxMessage, error) {
 	var m model.OutboxMessage
-	var uid sql.NullInt64
+	var uid, hook sql.NullInt64
 	var sent sql.NullTime
 	var headers string
-	if err := sc.Scan(&m.ID, &m.Channel, &m.Recipient, &uid, &m.Subject, &m.Text, &m.HTML, &m.Payload, &headers, &m.MessageID, &m.Status,
-		&m.Attempts, &m.NextAttemptAt, &m.LastError, &m.CreatedAt, &sent); err != nil {
+	dest := []any{&m.ID, &m.Channel, &m.Recipient, &uid, &m.Subject, &m.Text, &m.HTML, &m.Payload, &headers, &m.MessageID, &m.Status,
+		&m.Attempts, &m.NextAttemptAt, &m.LastError, &m.CreatedAt, &sent, &m.InterruptedSends, &hook}
+	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return nil, mapError(err)
+	}
+	if hook.Valid {
+		m.HookID = &hook.Int64
 	}
 	if headers != "" {
 		if err := json.Unmarshal([]byte(headers), &m.Headers); err != nil {
@@ -49,66 +54,6 @@ func scanOutbox(sc interface{ Scan(...any) error }) (*model.OutboxMessage, error
 	}
 	m.NextAttemptAt, m.CreatedAt, m.SentAt = m.NextAttemptAt.UTC(), m.CreatedAt.UTC(), nullTime(sent)
 	return &m, nil
-}
-
-// Claim takes up to limit due messages for one worker, for lease. Each
-// message is claimed by exactly one worker: PostgreSQL skips rows other
-// workers have locked; SQLite's single writer serializes claims. A message
-// whose worker died is claimed again when its lease runs out.
-func (s *Store) Claim(ctx context.Context, worker string, limit int, lease time.Duration) ([]*model.OutboxMessage, error) {
-	t := now()
-	lock := ""
-	if s.dialect == Postgres {
-		lock = " FOR UPDATE SKIP LOCKED"
-	}
-	var out []*model.OutboxMessage
-	err := s.InTx(ctx, func(tx *Tx) error {
-		rows, err := tx.query(ctx, `UPDATE outbox SET status = 'sending', locked_by = ?, locked_until = ?, attempts = attempts + 1
-			WHERE id IN (SELECT id FROM outbox WHERE (status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND locked_until < ?)
-				ORDER BY next_attempt_at, id LIMIT ?`+lock+`)
-			RETURNING `+outboxColumns, worker, t.Add(lease), t, t, limit)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			m, err := scanOutbox(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, m)
-		}
-		return mapError(rows.Err())
-	})
-	return out, err
-}
-
-// MarkSent records a delivery.
-func (q queries) MarkSent(ctx context.Context, id int64, worker string, d time.Duration) error {
-	t := now()
-	if _, err := q.exec(ctx, `UPDATE outbox SET status = 'sent', sent_at = ?, last_error = '', locked_until = NULL WHERE id = ? AND locked_by = ?`, t, id, worker); err != nil {
-		return err
-	}
-	_, err := q.exec(ctx, `INSERT INTO delivery_attempts (outbox_id, worker, at, ok, duration_ms) VALUES (?, ?, ?, TRUE, ?)`, id, worker, t, d.Milliseconds())
-	return err
-}
-
-// MarkFailed records a failed attempt: retried at next, or — when next is
-// nil — failed for good, for an admin to look at.
-func (q queries) MarkFailed(ctx context.Context, id int64, worker, msg string, next *time.Time, d time.Duration) error {
-	t := now()
-	var err error
-	if next == nil {
-		_, err = q.exec(ctx, `UPDATE outbox SET status = 'failed', last_error = ?, locked_until = NULL WHERE id = ? AND locked_by = ?`, msg, id, worker)
-	} else {
-		_, err = q.exec(ctx, `UPDATE outbox SET status = 'pending', last_error = ?, next_attempt_at = ?, locked_until = NULL WHERE id = ? AND locked_by = ?`,
-			msg, next.UTC(), id, worker)
-	}
-	if err != nil {
-		return err
-	}
-	_, err = q.exec(ctx, `INSERT INTO delivery_attempts (outbox_id, worker, at, ok, error, duration_ms) VALUES (?, ?, ?, FALSE, ?, ?)`, id, worker, t, msg, d.Milliseconds())
-	return err
 }
 
 // Retry puts failed messages (all, or one by id) back in the queue.
@@ -128,8 +73,14 @@ func (q queries) Retry(ctx context.Context, id int64) (int64, error) {
 // OutboxStats counts messages by status and channel.
 type OutboxStats struct {
 	Pending, Sending, Sent, Failed int
-	ByChannel                      map[string]int
-	OldestPending                  *time.Time
+	// Retried counts messages that took more than one attempt.
+	Retried int
+	// DuplicatesSuspected counts messages a receiver may have more than
+	// once: a send was interrupted before its result was recorded, or two
+	// sends succeeded.
+	DuplicatesSuspected int
+	ByChannel           map[string]int
+	OldestPending       *time.Time
 }
 
 // OutboxStatus summarizes the queue.
@@ -159,6 +110,13 @@ func (q queries) OutboxStatus(ctx context.Context) (OutboxStats, error) {
 		st.ByChannel[channel] += n
 	}
 	rows.Close()
+	// Two successful sends need two claims, so only retried messages are
+	// looked up in the attempts.
+	if err := q.queryRow(ctx, `SELECT COALESCE(SUM(CASE WHEN attempts > 1 THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN interrupted_sends > 0 OR (attempts > 1 AND (SELECT COUNT(*) FROM delivery_attempts d WHERE d.outbox_id = o.id AND d.ok) > 1)
+			THEN 1 ELSE 0 END), 0) FROM outbox o`).Scan(&st.Retried, &st.DuplicatesSuspected); err != nil {
+		return st, mapError(err)
+	}
 	// ORDER BY rather than MIN(): SQLite returns aggregates as text.
 	var oldest time.Time
 	err = q.queryRow(ctx, `SELECT created_at FROM outbox WHERE status = 'pending' ORDER BY created_at LIMIT 1`).Scan(&oldest)

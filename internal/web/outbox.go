@@ -125,6 +125,9 @@ func (ui *UI) AdminOutboxMessage() http.Handler {
 			}
 			d.Headers = append(d.Headers, headerLine{k, v})
 		}
+		if m.HookID != nil {
+			d.Headers = append(d.Headers, headerLine{"X-Consortia-Signature", "t=…,v1=… (signed with the hook's secret when sent)"})
+		}
 		slices.SortFunc(d.Headers, func(a, b headerLine) int { return strings.Compare(a.Name, b.Name) })
 		if m.Payload != "" {
 			var buf bytes.Buffer

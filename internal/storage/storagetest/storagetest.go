@@ -32,7 +32,22 @@ func Dialects() []storage.Dialect {
 // PostgreSQL it says so; under CI (CI set) a missing PostgreSQL fails.
 func Each(t *testing.T, fn func(t *testing.T, s *storage.Store)) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) { fn(t, Open(t, storage.SQLite)) })
+	eachDialect(t, func(t *testing.T, d storage.Dialect) { fn(t, Open(t, d)) })
+}
+
+// EachPair is Each with two stores, each with its own connections, on one
+// fresh database: two app instances sharing it.
+func EachPair(t *testing.T, fn func(t *testing.T, a, b *storage.Store)) {
+	t.Helper()
+	eachDialect(t, func(t *testing.T, d storage.Dialect) {
+		dbURL := URL(t, d)
+		fn(t, openURL(t, dbURL), openURL(t, dbURL))
+	})
+}
+
+func eachDialect(t *testing.T, fn func(t *testing.T, d storage.Dialect)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { fn(t, storage.SQLite) })
 	t.Run("postgres", func(t *testing.T) {
 		if os.Getenv(PostgresEnv) == "" {
 			if os.Getenv("CI") != "" {
@@ -40,7 +55,7 @@ func Each(t *testing.T, fn func(t *testing.T, s *storage.Store)) {
 			}
 			t.Skipf("PostgreSQL tests skipped: set %s=postgres://… to run them", PostgresEnv)
 		}
-		fn(t, Open(t, storage.Postgres))
+		fn(t, storage.Postgres)
 	})
 }
 
@@ -86,8 +101,13 @@ func URL(t testing.TB, d storage.Dialect) string {
 // Open returns a migrated store on a fresh database of the dialect.
 func Open(t testing.TB, d storage.Dialect) *storage.Store {
 	t.Helper()
+	return openURL(t, URL(t, d))
+}
+
+func openURL(t testing.TB, dbURL string) *storage.Store {
+	t.Helper()
 	ctx := context.Background()
-	s, err := storage.Open(ctx, URL(t, d))
+	s, err := storage.Open(ctx, dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
