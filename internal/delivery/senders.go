@@ -23,8 +23,8 @@ import (
 	"github.com/wneessen/go-mail/smtp"
 
 	"consortia/internal/model"
-	"consortia/internal/redact"
 	"consortia/internal/notify"
+	"consortia/internal/redact"
 )
 
 // Sender delivers batches of messages of one channel.
