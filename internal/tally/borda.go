@@ -24,7 +24,7 @@ func countBorda(e *Election, p *rankedProfile, mode Unranked) []int64 {
 		for _, tier := range ranking {
 			ranked += len(tier)
 		}
-		below := 0 // candidates counted below the current tier
+		below := 0        // candidates counted below the current tier
 		bonus := int64(2) // the modified count's extra point, doubled
 		if mode == UnrankedTiedLast {
 			below, bonus = n-ranked, 0
