@@ -690,7 +690,8 @@ func (a *App) GetMatchingPool(ctx context.Context, actor *model.User, id int64) 
 	if err != nil {
 		return nil, err
 	}
-	in := matching.Input{MatchPool: m.Pool.Amount, Contributions: []matching.Contribution{}}
+	in := matching.Input{MatchPool: m.Pool.Amount, MatchingCapAmount: m.CapAmount, IgnoreSaturation: m.IgnoreSaturation,
+		KeepCapOverflow: m.KeepCapOverflow, Contributions: []matching.Contribution{}}
 	if m.CapFraction != "" {
 		in.MatchingCapPerProject, _ = model.ParseRatio(m.CapFraction)
 	}
