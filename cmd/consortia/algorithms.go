@@ -43,6 +43,7 @@ type budgetCmd struct {
 	Rule       string `name:"rule" enum:"mes,greedy" default:"mes" help:"Allocation rule: mes (Method of Equal Shares) or greedy (by votes)."`
 	Utility    string `name:"utility" enum:"cost,cardinality," default:"" help:"MES utilities: cost (default for approval ballots) or cardinality."`
 	Completion string `name:"completion" enum:"none,add1,greedy,add1-greedy" default:"none" help:"What to do with budget MES leaves unspent: none, add1 (raise each voter's budget by one unit until it would overspend), greedy, or add1 then greedy."`
+	Stepwise   bool   `name:"add1-stepwise" help:"Run add1 one step at a time as the rule is defined, instead of the faster galloping search (they differ only where MES is not monotone in the voter budget; see internal/budget/FORMAT.md)."`
 	File       string `arg:"" name:"FILE" help:"A pabulib .pb file; - for standard input."`
 }
 
@@ -56,7 +57,8 @@ func (c *budgetCmd) Run(e *env) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", c.File, err)
 	}
-	res, err := budget.Allocate(inst, budget.Options{Rule: budget.Rule(c.Rule), Utility: budget.Utility(c.Utility), Completion: budget.Completion(c.Completion)})
+	res, err := budget.Allocate(inst, budget.Options{Rule: budget.Rule(c.Rule), Utility: budget.Utility(c.Utility),
+		Completion: budget.Completion(c.Completion), Add1Stepwise: c.Stepwise})
 	if err != nil {
 		return fmt.Errorf("%s: %w", c.File, err)
 	}

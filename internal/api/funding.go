@@ -587,13 +587,17 @@ type CreateMatchingPoolInput struct {
 		Pool        int64  `json:"pool" doc:"Minor units."`
 		Currency    string `json:"currency,omitempty" maxLength:"3"`
 		CapFraction string `json:"matching_cap_per_project,omitempty" maxLength:"64" doc:"Largest share of the pool one initiative may receive: \"0.25\" or \"1/4\"."`
+		CapAmount   *int64 `json:"matching_cap_amount,omitempty" doc:"Largest match one initiative may receive, in minor units (instead of matching_cap_per_project)."`
+		// Gitcoin's option, with Gitcoin's name (internal/matching/FORMAT.md).
+		IgnoreSaturation bool `json:"ignore_saturation,omitempty" doc:"Distribute the whole pool even when the ideal matches add up to less, scaling every match up (Gitcoin's ignoreSaturation)."`
+		KeepCapOverflow  bool `json:"keep_cap_overflow,omitempty" doc:"Keep money cut off by the cap in the pool instead of giving it to the initiatives below the cap."`
 	}
 }
 
 func (h *Handler) createMatchingPool(ctx context.Context, in *CreateMatchingPoolInput) (*MatchingPoolOutput, error) {
 	b := in.Body
 	m, err := h.app.CreateMatchingPool(ctx, actor(ctx), b.Consortium, model.MatchingPoolInput{Title: b.Title, Funder: b.Funder, Pool: b.Pool,
-		Currency: b.Currency, CapFraction: b.CapFraction})
+		Currency: b.Currency, CapFraction: b.CapFraction, CapAmount: b.CapAmount, IgnoreSaturation: b.IgnoreSaturation, KeepCapOverflow: b.KeepCapOverflow})
 	if err != nil {
 		return nil, h.fail(ctx, err)
 	}

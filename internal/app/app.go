@@ -54,6 +54,8 @@ type App struct {
 	Site notify.Site
 	// Wake, when set, tells the outbox worker there is work.
 	Wake func()
+
+	computing computeGuard // one uploaded computation per person and kind
 }
 
 func (a *App) now() time.Time {

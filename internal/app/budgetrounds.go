@@ -175,11 +175,11 @@ func (a *App) GetBudgetRound(ctx context.Context, actor *model.User, id int64) (
 		v.Cast = append(v.Cast, b.CommunityName)
 	}
 	if v.CanSeeResult && len(ballots) > 0 {
-		if v.Result, err = allocateRound(r, ballots, r.Rule); err != nil {
+		if v.Result, err = allocateRound(ctx, r, ballots, r.Rule); err != nil {
 			return nil, err
 		}
 		if r.Rule != "greedy" {
-			if v.Baseline, err = allocateRound(r, ballots, "greedy"); err != nil {
+			if v.Baseline, err = allocateRound(ctx, r, ballots, "greedy"); err != nil {
 				return nil, err
 			}
 		}
@@ -407,9 +407,9 @@ func budgetOptions(rule, utility, completion string, inst *budget.Instance) budg
 	return opts
 }
 
-func allocateRound(r *model.BudgetRound, ballots []model.BudgetBallot, rule string) (*BudgetOutcome, error) {
+func allocateRound(ctx context.Context, r *model.BudgetRound, ballots []model.BudgetBallot, rule string) (*BudgetOutcome, error) {
 	inst := BudgetInstance(r, ballots)
-	res, err := budget.Allocate(inst, budgetOptions(rule, r.Utility, r.Completion, inst))
+	res, err := budget.AllocateContext(ctx, inst, budgetOptions(rule, r.Utility, r.Completion, inst))
 	if err != nil {
 		return nil, budgetErr(err)
 	}
@@ -540,6 +540,15 @@ func (a *App) AllocatePB(ctx context.Context, actor *model.User, r io.Reader, ru
 		}
 		return nil, model.Errorf(model.EMalformed, "The file could not be read: %v", err)
 	}
+	if cells := int64(len(inst.Projects)) * int64(len(inst.Votes)); cells > MaxSyncBudgetCells {
+		return nil, tooLargeToCompute("body", groupThousands(int64(len(inst.Projects)))+" projects × "+groupThousands(int64(len(inst.Votes)))+" ballots",
+			"projects × ballots", cells, MaxSyncBudgetCells, "consortia budget")
+	}
+	ctx, done, err := a.startComputation(ctx, actor, "allocate", "allocation")
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	if inst.VoteType != budget.VoteApproval && inst.VoteType != budget.VoteChoose1 && utility == "cost" {
 		utility = "points"
 	}
@@ -549,17 +558,17 @@ func (a *App) AllocatePB(ctx context.Context, actor *model.User, r io.Reader, ru
 		// as published results are computed.
 		opts.Add1Step, opts.Add1StopWhenExhaustive, opts.MaxRuns = nil, false, 0
 	}
-	res, err := budget.Allocate(inst, opts)
+	res, err := budget.AllocateContext(ctx, inst, opts)
 	var note string
 	if errors.Is(err, budget.ErrTooManyRuns) {
 		// Few voters and large amounts (a consortium's export): raise the
 		// shares by 0.5% of the starting share per step, like budget rounds.
 		opts = budgetOptions(rule, utility, completion, inst)
-		res, err = budget.Allocate(inst, opts)
+		res, err = budget.AllocateContext(ctx, inst, opts)
 		note = "add1 raised each voter's share by 0.5% of its starting share per step: one currency unit per voter needs too many runs for this file"
 	}
 	if err != nil {
-		return nil, budgetErr(err)
+		return nil, budgetErr(computationStopped(err, "consortia budget"))
 	}
 	currency, _ := inst.MetaValue("currency")
 	out := outcomeOf(res, inst, currency)
@@ -681,7 +690,8 @@ func (a *App) GetMatchingPool(ctx context.Context, actor *model.User, id int64) 
 	if err != nil {
 		return nil, err
 	}
-	in := matching.Input{MatchPool: m.Pool.Amount, Contributions: []matching.Contribution{}}
+	in := matching.Input{MatchPool: m.Pool.Amount, MatchingCapAmount: m.CapAmount, IgnoreSaturation: m.IgnoreSaturation,
+		KeepCapOverflow: m.KeepCapOverflow, Contributions: []matching.Contribution{}}
 	if m.CapFraction != "" {
 		in.MatchingCapPerProject, _ = model.ParseRatio(m.CapFraction)
 	}

@@ -1563,9 +1563,20 @@ func (a *App) ResolveDocument(ctx context.Context, actor *model.User, r io.Reade
 	}
 	in, err := pledge.ParseInput(r)
 	if err == nil {
+		if n := int64(len(in.Pledges) + len(in.Matching)); n > MaxSyncPledges {
+			return nil, tooLargeToCompute("pledges", "", "pledges and matching offers", n, MaxSyncPledges, "consortia pledges resolve")
+		}
+		var done func()
+		if ctx, done, err = a.startComputation(ctx, actor, "resolve", "pledge resolution"); err != nil {
+			return nil, err
+		}
+		defer done()
 		var res pledge.Result
-		if res, err = pledge.Resolve(in); err == nil {
+		if res, err = pledge.ResolveContext(ctx, in); err == nil {
 			return &res, nil
+		}
+		if stoppedByContext(err) {
+			return nil, computationStopped(err, "consortia pledges resolve")
 		}
 	}
 	var es pledge.Errors
@@ -1587,9 +1598,20 @@ func (a *App) MatchDocument(ctx context.Context, actor *model.User, r io.Reader)
 	}
 	in, err := matching.ParseInput(r)
 	if err == nil {
+		if n := int64(len(in.Contributions)); n > MaxSyncContributions {
+			return nil, tooLargeToCompute("contributions", "", "contributions", n, MaxSyncContributions, "consortia match")
+		}
+		var done func()
+		if ctx, done, err = a.startComputation(ctx, actor, "match", "matching computation"); err != nil {
+			return nil, err
+		}
+		defer done()
 		var res matching.Result
-		if res, err = matching.QuadraticFunding(in); err == nil {
+		if res, err = matching.QuadraticFundingContext(ctx, in); err == nil {
 			return &res, nil
+		}
+		if stoppedByContext(err) {
+			return nil, computationStopped(err, "consortia match")
 		}
 	}
 	var es matching.Errors

@@ -502,6 +502,38 @@ func TestFundingQuadraticMatching(t *testing.T) {
 		if len(v.Rows) != 1 || v.Rows[0].Contributors != 4 || v.Rows[0].Ideal != 30_000 || v.Rows[0].Match != 12_500 || !v.Rows[0].AtCap {
 			t.Fatalf("matches: %+v", v.Rows)
 		}
+
+		// The cap as an amount, and Gitcoin's ignore_saturation: a pool of
+		// 100,000 is larger than the ideal 30,000, so the match is scaled up
+		// to the whole pool, then cut to the 40,000 cap.
+		capAmount := int64(40_000)
+		_, err = f.a.CreateMatchingPool(f.ctx, f.admin, w.consortium.Slug, model.MatchingPoolInput{Title: "Both caps", Funder: "F", Pool: 100, CapFraction: "1/2", CapAmount: &capAmount})
+		code(t, err, model.EInvalid)
+		fieldNamed(t, err, "matching_cap_amount")
+		zero := int64(0)
+		_, err = f.a.CreateMatchingPool(f.ctx, f.admin, w.consortium.Slug, model.MatchingPoolInput{Title: "Zero cap", Funder: "F", Pool: 100, CapAmount: &zero})
+		code(t, err, model.EInvalid)
+		if n := f.countRows(s, "matching_pools"); n != 1 {
+			t.Fatalf("invalid pools were stored: %d pools", n)
+		}
+		m, err = f.a.CreateMatchingPool(f.ctx, f.admin, w.consortium.Slug, model.MatchingPoolInput{Title: "Spread it all", Funder: "Foundation", Pool: 100_000,
+			CapAmount: &capAmount, IgnoreSaturation: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, err = f.a.GetMatchingPool(f.ctx, nil, m.ID); err != nil {
+			t.Fatal(err)
+		}
+		if !v.IgnoreSaturation || v.CapAmount == nil || *v.CapAmount != 40_000 || v.Rows[0].Match != 40_000 || !v.Rows[0].AtCap {
+			t.Fatalf("pool %+v rows %+v", v.MatchingPool, v.Rows)
+		}
+		m, err = f.a.CreateMatchingPool(f.ctx, f.admin, w.consortium.Slug, model.MatchingPoolInput{Title: "Spread, no cap", Funder: "Foundation", Pool: 100_000, IgnoreSaturation: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, err = f.a.GetMatchingPool(f.ctx, nil, m.ID); err != nil || v.Rows[0].Match != 100_000 {
+			t.Fatalf("ignore_saturation spreads the whole pool: %+v %v", v, err)
+		}
 	})
 }
 

@@ -1,6 +1,7 @@
 package budget
 
 import (
+	"context"
 	"math/big"
 )
 
@@ -60,6 +61,13 @@ type Selection struct {
 // deterministic: it depends neither on the order of the ballots nor on map
 // iteration order.
 func Allocate(inst *Instance, opts Options) (*Result, error) {
+	return AllocateContext(context.Background(), inst, opts)
+}
+
+// AllocateContext is Allocate that stops when ctx is done: it checks ctx
+// before every MES pick and returns ctx.Err() (context.Canceled or
+// context.DeadlineExceeded), so a cancelled request frees its CPU at once.
+func AllocateContext(ctx context.Context, inst *Instance, opts Options) (*Result, error) {
 	if err := inst.Validate(); err != nil {
 		return nil, err
 	}
@@ -96,17 +104,21 @@ func Allocate(inst *Instance, opts Options) (*Result, error) {
 	}
 
 	if opts.Rule == RuleMES && pr.voters > 0 {
-		eng := newMESEngine(pr)
+		eng := newMESEngine(ctx, pr)
 		b0 := new(big.Rat).SetFrac(pr.budget.Num(), new(big.Int).Mul(pr.budget.Denom(), big.NewInt(pr.voters)))
 		var out mesOutcome
 		switch opts.Completion {
 		case CompletionAdd1, CompletionAdd1Greedy:
-			out, err = eng.add1(b0, opts.Add1Step, opts.Add1StopWhenExhaustive, opts.MaxRuns)
+			out, err = eng.add1(b0, opts.Add1Step, opts.Add1StopWhenExhaustive, opts.Add1Stepwise, opts.MaxRuns)
 			if err != nil {
 				return nil, err
 			}
 		default:
-			out = mesOutcome{picks: eng.run(b0), voterBudget: b0, runs: 1}
+			picks, err := eng.run(b0)
+			if err != nil {
+				return nil, err
+			}
+			out = mesOutcome{picks: picks, voterBudget: b0, runs: 1}
 		}
 		res.VoterBudget, res.MESRuns, res.Add1Steps = out.voterBudget, out.runs, out.steps
 		for _, pk := range out.picks {

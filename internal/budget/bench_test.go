@@ -72,3 +72,29 @@ func BenchmarkWritePBWieliczka(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkMESAdd1StepwiseWieliczka(b *testing.B) {
+	benchAllocate(b, Options{Rule: RuleMES, Completion: CompletionAdd1, Add1Stepwise: true})
+}
+
+// The generated city-scale election of large_test.go (1,000 projects, 6,000
+// voters); it needs no shared data.
+func benchLarge(b *testing.B, opts Options) {
+	inst := largeInstance(1000, 6000)
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := Allocate(inst, opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(res.MESRuns), "runs")
+	}
+}
+
+func BenchmarkMESLarge(b *testing.B) { benchLarge(b, Options{}) }
+
+func BenchmarkMESAdd1Large(b *testing.B) { benchLarge(b, Options{Completion: CompletionAdd1}) }
+
+func BenchmarkMESAdd1StepwiseLarge(b *testing.B) {
+	benchLarge(b, Options{Completion: CompletionAdd1, Add1Stepwise: true})
+}

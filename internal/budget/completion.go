@@ -45,33 +45,106 @@ func (e *mesEngine) exhaustive(picks []mesPick) bool {
 	return true
 }
 
-// add1 runs MES with per-voter budgets b0, b0+step, b0+2*step, ... and
-// returns the last outcome whose cost fits in the real budget, stopping as
-// soon as a raise would overspend. With stopWhenExhaustive it also stops at
-// the first outcome that is exhaustive (see exhaustive).
+// add1Probe is the MES run at step k of add1 and how add1 treats it.
+type add1Probe struct {
+	k        int
+	outcome  mesOutcome
+	over     bool // costs more than the budget: add1 keeps the run before
+	terminal bool // fits and ends add1: every project picked, or exhaustive
+}
+
+func (p add1Probe) stops() bool { return p.over || p.terminal }
+
+// add1 is add1 completion: MES with per-voter budgets b_k = b0 + k·step for
+// k = 0, 1, 2, ..., stopping at the first k whose outcome overspends (the
+// result is then the outcome at k-1; at k = 0 it is the outcome of a zero
+// budget) or picks every project it can (the result is that outcome), or,
+// with stopWhenExhaustive, is exhaustive (see exhaustive).
+//
+// The rule reads as one MES run per step, and a city budget with a step of
+// one currency unit per voter needs hundreds of runs. Instead of walking
+// k = 0, 1, 2, ... add1 gallops (k = 0, 1, 3, 7, 15, ...) until a run
+// stops, then bisects between the last run that did not stop and the
+// first that did, until they are adjacent steps; the result is read off
+// those two exact runs. That takes about 2·log2(k) runs instead of k. It
+// equals the step-by-step rule whenever "this run stops" does not flip back
+// to "does not stop" at a larger k. MES is not monotone in the voter budget,
+// so that can happen: it reproduces every published election we test
+// (reference_test.go), and about 1 in 4,000 small random elections gives
+// another outcome. stepwise walks every step as the definition reads.
 //
 // The loop ends: once every voter could pay for every project alone, MES
-// picks every project it can pick, and raising budgets further changes
-// nothing; add1 returns at the first run that picks them all.
-func (e *mesEngine) add1(b0, step *big.Rat, stopWhenExhaustive bool, maxRuns int) (mesOutcome, error) {
+// picks every project it can pick, and that run stops.
+func (e *mesEngine) add1(b0, step *big.Rat, stopWhenExhaustive, stepwise bool, maxRuns int) (mesOutcome, error) {
 	pr := e.pr
-	prev := mesOutcome{picks: e.run(new(big.Rat)), voterBudget: new(big.Rat)}
-	b := new(big.Rat).Set(b0)
-	for runs, steps := 1, 0; ; runs, steps = runs+1, steps+1 {
-		if runs > maxRuns {
-			return prev, fmt.Errorf("%w: stopped after %d runs at a voter budget of %s (raise max_runs or add1_step)",
+	runs := 0
+	probe := func(k int) (add1Probe, error) {
+		b := new(big.Rat).Mul(step, new(big.Rat).SetInt64(int64(k)))
+		b.Add(b, b0)
+		if runs++; runs > maxRuns {
+			return add1Probe{}, fmt.Errorf("%w: stopped after %d runs at a voter budget of %s (raise max_runs or add1_step)",
 				ErrTooManyRuns, maxRuns, b.FloatString(2))
 		}
-		picks := e.run(b)
-		if pr.costOf(picks).Cmp(pr.budget) > 0 {
-			prev.runs = runs
-			return prev, nil
+		picks, err := e.run(b)
+		if err != nil {
+			return add1Probe{}, err
 		}
-		cur := mesOutcome{picks: picks, voterBudget: new(big.Rat).Set(b), runs: runs, steps: steps}
-		if len(picks) == len(e.free)+len(e.cands) || (stopWhenExhaustive && e.exhaustive(picks)) {
-			return cur, nil
-		}
-		prev = cur
-		b.Add(b, step)
+		p := add1Probe{k: k, outcome: mesOutcome{picks: picks, voterBudget: b, steps: k}}
+		p.over = pr.costOf(picks).Cmp(pr.budget) > 0
+		p.terminal = !p.over && (len(picks) == len(e.free)+len(e.cands) || (stopWhenExhaustive && e.exhaustive(picks)))
+		return p, nil
 	}
+	finish := func(last, first add1Probe) (mesOutcome, error) {
+		out := first.outcome
+		if first.over {
+			out = last.outcome
+		}
+		out.runs = runs
+		return out, nil
+	}
+
+	first, err := probe(0)
+	if err != nil {
+		return mesOutcome{}, err
+	}
+	if first.stops() {
+		var last add1Probe
+		if first.over {
+			// Even the starting budget overspends: keep what a zero budget
+			// gives (the free projects).
+			zero, err := e.run(new(big.Rat))
+			if err != nil {
+				return mesOutcome{}, err
+			}
+			last.outcome = mesOutcome{picks: zero, voterBudget: new(big.Rat)}
+		}
+		return finish(last, first)
+	}
+	// Gallop: last does not stop, first is the next probe.
+	last := first
+	for gap := 1; ; gap *= 2 {
+		if stepwise {
+			gap = 1
+		}
+		if first, err = probe(last.k + gap); err != nil {
+			return mesOutcome{}, err
+		}
+		if first.stops() {
+			break
+		}
+		last = first
+	}
+	// Bisect until last and first are adjacent steps.
+	for first.k-last.k > 1 {
+		mid, err := probe(last.k + (first.k-last.k)/2)
+		if err != nil {
+			return mesOutcome{}, err
+		}
+		if mid.stops() {
+			first = mid
+		} else {
+			last = mid
+		}
+	}
+	return finish(last, first)
 }

@@ -2,6 +2,7 @@ package budget
 
 import (
 	"cmp"
+	"context"
 	"math"
 	"math/big"
 	"slices"
@@ -24,7 +25,8 @@ type mesPick struct {
 // Voters whose ballots agree on every selected project always hold the same
 // budget; they share a "class" and each ballot group points at its class.
 type mesEngine struct {
-	pr *profile
+	pr  *profile
+	ctx context.Context // checked once per pick: a cancelled request stops the run
 
 	free  []int     // zero-cost projects with positive utility, taken first
 	cands []int32   // projects MES may pick, sorted by lb0F
@@ -64,10 +66,11 @@ type wfEntry struct {
 	w int64
 }
 
-func newMESEngine(pr *profile) *mesEngine {
+func newMESEngine(ctx context.Context, pr *profile) *mesEngine {
 	m := len(pr.ids)
 	e := &mesEngine{
 		pr:    pr,
+		ctx:   ctx,
 		lb0F:  make([]float64, m),
 		costD: make([]*big.Int, m),
 		lbF:   make([]float64, m),
@@ -118,15 +121,16 @@ func clearlyAbove(a, b float64) bool {
 }
 
 // run computes MES when every voter starts with budget b (per voter, in
-// currency units) and returns the picks in selection order.
-func (e *mesEngine) run(b *big.Rat) []mesPick {
+// currency units) and returns the picks in selection order. It fails only
+// with the context's error, checked before each pick.
+func (e *mesEngine) run(b *big.Rat) ([]mesPick, error) {
 	pr := e.pr
 	picks := make([]mesPick, 0, len(e.free)+8)
 	for _, p := range e.free {
 		picks = append(picks, mesPick{project: p, price: new(big.Rat)})
 	}
 	if b.Sign() <= 0 || len(e.cands) == 0 {
-		return picks
+		return picks, e.ctx.Err()
 	}
 
 	// Common denominator: a multiple of the cost scale and of b's denominator.
@@ -154,6 +158,9 @@ func (e *mesEngine) run(b *big.Rat) []mesPick {
 	// to all of them within a round, so rem/(richU*factor) suffices.
 	var bestRem, bestDen, den, lhs, rhs big.Int
 	for len(cands) > 0 {
+		if err := e.ctx.Err(); err != nil {
+			return nil, err
+		}
 		best, bestRichU := -1, int64(0)
 		bestF := math.Inf(1)
 		for i := 0; i < len(cands); {
@@ -193,7 +200,7 @@ func (e *mesEngine) run(b *big.Rat) []mesPick {
 		cands = slices.DeleteFunc(cands, func(q int32) bool { return int(q) == best })
 		e.sortCands(cands, e.lbF)
 	}
-	return picks
+	return picks, nil
 }
 
 // ratioFloat approximates num/den (both positive) within a few units in

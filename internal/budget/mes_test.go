@@ -184,7 +184,7 @@ func TestMESEdgeCases(t *testing.T) {
 
 func TestAdd1RunLimit(t *testing.T) {
 	inst := approvalInstance("100", []string{"p:60", "q:61"}, "p", "q", "")
-	_, err := Allocate(inst, Options{Completion: CompletionAdd1, Add1Step: big.NewRat(1, 1000), MaxRuns: 50})
+	_, err := Allocate(inst, Options{Completion: CompletionAdd1, Add1Step: big.NewRat(1, 1000), MaxRuns: 5})
 	if !errors.Is(err, ErrTooManyRuns) {
 		t.Fatalf("error %v, want ErrTooManyRuns", err)
 	}

@@ -85,6 +85,12 @@ type Options struct {
 	// stopping rule described on equalshares.net and used by pabutools'
 	// method_of_equal_shares with a voter_budget_increment).
 	Add1StopWhenExhaustive bool `json:"add1_stop_when_exhaustive,omitempty"`
+	// Add1Stepwise runs add1 one step at a time, exactly as the rule is
+	// defined, instead of the default galloping search (about 2·log2(k)
+	// runs instead of k). The two differ only where MES is not monotone in
+	// the voter budget (FORMAT.md §2, completion); no published election we
+	// test tells them apart.
+	Add1Stepwise bool `json:"add1_stepwise,omitempty"`
 	// MaxRuns bounds the number of MES runs of add1 completion; 0 means
 	// DefaultMaxRuns. Allocate fails with ErrTooManyRuns beyond it.
 	MaxRuns int `json:"max_runs,omitempty"`

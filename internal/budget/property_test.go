@@ -1,6 +1,7 @@
 package budget
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/big"
@@ -114,12 +115,16 @@ func TestPropertyMESMatchesNaive(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		eng := newMESEngine(pr)
+		eng := newMESEngine(context.Background(), pr)
 		share := new(big.Rat).Quo(inst.Budget, big.NewRat(int64(len(inst.Votes)), 1))
 		extra := big.NewRat(int64(rapid.IntRange(0, 40).Draw(t, "extra")), int64(rapid.IntRange(1, 7).Draw(t, "den")))
 		for _, b := range []*big.Rat{share, new(big.Rat).Add(share, extra)} {
 			var got []string
-			for _, pk := range eng.run(b) {
+			picks, err := eng.run(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, pk := range picks {
 				got = append(got, pr.ids[pk.project])
 			}
 			if want := naiveMES(inst, u, tb, b); !slices.Equal(got, want) {

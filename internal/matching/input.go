@@ -24,12 +24,20 @@ type Input struct {
 	MatchPool int64 `json:"match_pool"`
 	// MatchingCapPerProject, when set, is the largest share of MatchPool a
 	// single project may receive, as a fraction in (0, 1] (0.25 = a quarter
-	// of the pool), like Gitcoin's CLR. Absolute amounts are not accepted.
+	// of the pool), like Gitcoin's CLR.
 	MatchingCapPerProject *big.Rat `json:"matching_cap_per_project,omitempty"`
-	// IgnoreSaturation disables redistributing money cut off by the cap to
-	// projects below the cap; that money stays in the pool.
-	IgnoreSaturation bool           `json:"ignore_saturation,omitempty"`
-	Contributions    []Contribution `json:"contributions"`
+	// MatchingCapAmount, when set, is the same cap as an amount in minor
+	// units (Gitcoin's matchingCapAmount). At most one of the two caps.
+	MatchingCapAmount *int64 `json:"matching_cap_amount,omitempty"`
+	// IgnoreSaturation has Gitcoin's meaning: distribute the whole pool even
+	// when the round is not saturated (the ideal matches add up to less than
+	// the pool) by scaling every match up by the same factor. Without it an
+	// unsaturated round pays the ideal matches and the rest stays in the pool.
+	IgnoreSaturation bool `json:"ignore_saturation,omitempty"`
+	// KeepCapOverflow keeps the money the cap cuts off in the pool instead of
+	// redistributing it to the projects below the cap.
+	KeepCapOverflow bool           `json:"keep_cap_overflow,omitempty"`
+	Contributions   []Contribution `json:"contributions"`
 }
 
 // MarshalJSON writes the input in the format ParseInput reads (the cap as an
@@ -90,8 +98,14 @@ func decode(data []byte) (Input, error) {
 			in.MatchPool, _, err = r.Int(kpath, false)
 		case "matching_cap_per_project":
 			in.MatchingCapPerProject, err = r.fraction(kpath)
+		case "matching_cap_amount":
+			var v int64
+			v, _, err = r.Int(kpath, false)
+			in.MatchingCapAmount = &v
 		case "ignore_saturation":
 			in.IgnoreSaturation, err = r.Bool(kpath)
+		case "keep_cap_overflow":
+			in.KeepCapOverflow, err = r.Bool(kpath)
 		case "contributions":
 			hasContribs = true
 			in.Contributions = []Contribution{}
@@ -201,6 +215,14 @@ func Validate(in Input) error {
 	}
 	if f := in.MatchingCapPerProject; f != nil && (f.Sign() <= 0 || f.Cmp(big.NewRat(1, 1)) > 0) {
 		add("matching_cap_per_project", "must be a fraction of the pool greater than 0 and at most 1 (e.g. 0.25)")
+	}
+	if a := in.MatchingCapAmount; a != nil {
+		switch {
+		case in.MatchingCapPerProject != nil:
+			add("matching_cap_amount", "give the cap either as matching_cap_per_project (a fraction) or as matching_cap_amount (minor units), not both")
+		case *a <= 0:
+			add("matching_cap_amount", "must be a positive amount in minor units")
+		}
 	}
 	if len(in.Contributions) == 0 {
 		add("contributions", "must not be empty")

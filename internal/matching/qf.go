@@ -1,6 +1,7 @@
 package matching
 
 import (
+	"context"
 	"errors"
 	"math/big"
 	"slices"
@@ -21,18 +22,20 @@ type Result struct {
 	Contributors map[string]int `json:"contributors"`
 	// Saturated lists (sorted) the recipients held at the per-project cap.
 	Saturated []string `json:"saturated"`
-	// Cap is the per-project cap in minor units (floored), when one is set.
+	// Cap is the per-project cap in minor units (floored), when one is set
+	// (as a fraction of the pool or as an amount).
 	Cap *int64 `json:"cap,omitempty"`
 	// PoolSaturated is true when the ideal matches add up to at least the
 	// pool, i.e. the round is capital-constrained and matches were scaled.
 	PoolSaturated bool `json:"pool_saturated"`
 	// Scale is the factor applied to the ideal matches of projects below the
-	// cap (1 when the pool covers everything), as a decimal with 20
-	// significant digits.
+	// cap (1 when the pool covers everything; above 1 when IgnoreSaturation
+	// spreads an unsaturated pool), as a decimal with 20 significant digits.
 	Scale string `json:"scale"`
 	// TotalMatched is the sum of Matches; Leftover = pool − TotalMatched stays
 	// in the pool (rounding remainders, money cut off by caps that could not
-	// be redistributed, and the unused part of an unsaturated pool).
+	// or, with KeepCapOverflow, may not be redistributed, and the unused part
+	// of an unsaturated pool without IgnoreSaturation).
 	TotalMatched int64 `json:"total_matched"`
 	Leftover     int64 `json:"leftover"`
 }
@@ -51,26 +54,34 @@ const snapBits = 400
 var errInternal = errors.New("matching: internal error: matches exceed the pool")
 
 // QuadraticFunding computes capital-constrained quadratic funding matches
-// (Gitcoin's "CLR") for one round:
+// (Gitcoin's "CLR", as in their linear QF implementation) for one round:
 //
 //  1. Contributions of the same contributor to the same recipient are summed.
 //  2. The ideal match of a recipient is (Σ_i √c_i)² − Σ_i c_i over its
 //     contributors i (0 with a single contributor).
-//  3. If the ideal matches add up to more than the pool, they are scaled down
-//     by a common factor so that they add up to the pool; they are never
-//     scaled up.
-//  4. With a per-project cap (a fraction of the pool), a match above the cap
-//     is cut to the cap, and the money cut off is redistributed to the
-//     projects below the cap by raising their common factor (never above 1,
-//     the ideal); this repeats until no further project crosses the cap
-//     (at most one round per project). With IgnoreSaturation the money cut
-//     off is not redistributed and stays in the pool.
+//  3. If the ideal matches add up to more than the pool (the round is
+//     saturated), they are scaled down by a common factor so that they add up
+//     to the pool. If they add up to less, they are paid as they are, unless
+//     IgnoreSaturation asks (as in Gitcoin's code) to scale them up so that
+//     the whole pool is distributed.
+//  4. With a per-project cap (a fraction of the pool, or an amount), a match
+//     above the cap is cut to the cap, and the money cut off is given to the
+//     projects below the cap by raising their common factor (without
+//     IgnoreSaturation never above 1, the ideal match); this repeats until no
+//     further project crosses the cap (at most one round per project). With
+//     KeepCapOverflow the money cut off stays in the pool.
 //  5. Each match is floored to minor units; the remainder stays in the pool
 //     and is reported as Leftover.
 //
 // Square roots and scaling use big.Float with 512-bit mantissas; see snapBits
 // for how results that are mathematically integers are kept exact.
 func QuadraticFunding(in Input) (Result, error) {
+	return QuadraticFundingContext(context.Background(), in)
+}
+
+// QuadraticFundingContext is QuadraticFunding that stops with ctx.Err() once
+// ctx is done (checked every few hundred recipients and every cap round).
+func QuadraticFundingContext(ctx context.Context, in Input) (Result, error) {
 	if err := Validate(in); err != nil {
 		return Result{}, err
 	}
@@ -105,6 +116,11 @@ func QuadraticFunding(in Input) (Result, error) {
 	ideal := make([]*big.Float, len(names))
 	sumIdeal := newFloat()
 	for k, name := range names {
+		if k%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return Result{}, err
+			}
+		}
 		p := projects[name]
 		res.Contributed[name] = p.total
 		res.Contributors[name] = len(p.by)
@@ -114,23 +130,26 @@ func QuadraticFunding(in Input) (Result, error) {
 	}
 
 	pool := newFloat().SetInt64(in.MatchPool)
-	var capF *big.Float
-	if in.MatchingCapPerProject != nil {
-		capRat := new(big.Rat).Mul(in.MatchingCapPerProject, new(big.Rat).SetInt64(in.MatchPool))
-		capF = newFloat().SetRat(capRat)
+	capF := capAmount(in)
+	if capF != nil {
 		c := floorSnap(capF)
 		res.Cap = &c
 	}
 	res.PoolSaturated = sumIdeal.Cmp(pool) >= 0
 
-	one := newFloat().SetInt64(1)
+	// ceiling bounds the common factor: 1 (the ideal match) unless the whole
+	// pool is to be distributed anyway.
+	var ceiling *big.Float
+	if !in.IgnoreSaturation {
+		ceiling = newFloat().SetInt64(1)
+	}
 	scale := func(rem, ideals *big.Float) *big.Float {
 		if ideals.Sign() == 0 {
-			return newFloat().Set(one)
+			return newFloat().SetInt64(1)
 		}
 		l := newFloat().Quo(rem, ideals)
-		if l.Cmp(one) > 0 {
-			l.Set(one)
+		if ceiling != nil && l.Cmp(ceiling) > 0 {
+			l.Set(ceiling)
 		}
 		return l
 	}
@@ -138,6 +157,9 @@ func QuadraticFunding(in Input) (Result, error) {
 	lambda := scale(pool, sumIdeal)
 	if capF != nil {
 		for {
+			if err := ctx.Err(); err != nil {
+				return Result{}, err
+			}
 			// Cut the projects whose scaled match exceeds the cap.
 			grew := false
 			for k := range names {
@@ -146,7 +168,7 @@ func QuadraticFunding(in Input) (Result, error) {
 					grew = true
 				}
 			}
-			if !grew || in.IgnoreSaturation {
+			if !grew || in.KeepCapOverflow {
 				break
 			}
 			// Give the money above the caps to the others: the common factor
@@ -186,6 +208,18 @@ func QuadraticFunding(in Input) (Result, error) {
 	res.TotalMatched = total
 	res.Leftover = in.MatchPool - total
 	return res, nil
+}
+
+// capAmount is the per-project cap in minor units (exact), or nil.
+func capAmount(in Input) *big.Float {
+	switch {
+	case in.MatchingCapPerProject != nil:
+		capRat := new(big.Rat).Mul(in.MatchingCapPerProject, new(big.Rat).SetInt64(in.MatchPool))
+		return newFloat().SetRat(capRat)
+	case in.MatchingCapAmount != nil:
+		return newFloat().SetInt64(*in.MatchingCapAmount)
+	}
+	return nil
 }
 
 func newFloat() *big.Float { return new(big.Float).SetPrec(prec) }

@@ -74,8 +74,8 @@ func TestQuadraticFundingHandComputed(t *testing.T) {
 			saturated: []string{"A"}, scale: "0.625", poolSat: true,
 		},
 		{
-			name:    "cap with ignore_saturation: the money above the cap stays in the pool",
-			in:      Input{MatchPool: 250, MatchingCapPerProject: frac("1/2"), IgnoreSaturation: true, Contributions: twoProjects},
+			name:    "cap with keep_cap_overflow: the money above the cap stays in the pool",
+			in:      Input{MatchPool: 250, MatchingCapPerProject: frac("1/2"), KeepCapOverflow: true, Contributions: twoProjects},
 			matches: map[string]int64{"A": 125, "B": 100}, ideal: map[string]int64{"A": 300, "B": 200},
 			saturated: []string{"A"}, scale: "0.5", leftover: 25, poolSat: true,
 		},
@@ -207,6 +207,10 @@ func TestParseInputErrors(t *testing.T) {
 		{"cap zero", `{"match_pool":10,"matching_cap_per_project":"0","contributions":[` + ok + `]}`, "matching_cap_per_project", "greater than 0", 1},
 		{"cap not a number", `{"match_pool":10,"matching_cap_per_project":"quarter","contributions":[` + ok + `]}`, "matching_cap_per_project", "decimal number or a fraction", 1},
 		{"cap absurd exponent", `{"match_pool":10,"matching_cap_per_project":1e-999999,"contributions":[` + ok + `]}`, "matching_cap_per_project", "exponent", 1},
+		{"both caps", `{"match_pool":10,"matching_cap_per_project":"1/2","matching_cap_amount":5,"contributions":[` + ok + `]}`, "matching_cap_amount", "not both", 1},
+		{"cap amount zero", `{"match_pool":10,"matching_cap_amount":0,"contributions":[` + ok + `]}`, "matching_cap_amount", "positive amount", 1},
+		{"cap amount fractional", `{"match_pool":10,"matching_cap_amount":2.5,"contributions":[` + ok + `]}`, "matching_cap_amount", "no fractions", 1},
+		{"keep_cap_overflow not bool", `{"match_pool":10,"keep_cap_overflow":"yes","contributions":[` + ok + `]}`, "keep_cap_overflow", "true or false", 1},
 		{"ignore_saturation not bool", `{"match_pool":10,"ignore_saturation":1,"contributions":[` + ok + `]}`, "ignore_saturation", "true or false", 1},
 		{"duplicate key", `{"match_pool":10,"match_pool":11,"contributions":[` + ok + `]}`, "match_pool", "duplicate field", 1},
 		{"trailing data", `{"match_pool":10,"contributions":[` + ok + `]} {}`, "", "after the top-level value", 1},
@@ -260,9 +264,16 @@ func TestPropertyInvariants(t *testing.T) {
 			})
 		}
 		if rapid.Bool().Draw(t, "capped") {
-			in.MatchingCapPerProject = big.NewRat(rapid.Int64Range(1, 100).Draw(t, "capPct"), 100)
-			in.IgnoreSaturation = rapid.Bool().Draw(t, "ignore")
+			if rapid.Bool().Draw(t, "capAsAmount") {
+				a := rapid.Int64Range(1, in.MatchPool).Draw(t, "capAmount")
+				in.MatchingCapAmount = &a
+			} else {
+				in.MatchingCapPerProject = big.NewRat(rapid.Int64Range(1, 100).Draw(t, "capPct"), 100)
+			}
+			in.KeepCapOverflow = rapid.Bool().Draw(t, "keep")
 		}
+		in.IgnoreSaturation = rapid.Bool().Draw(t, "ignoreSaturation")
+		capped := in.MatchingCapPerProject != nil || in.MatchingCapAmount != nil
 		res, err := QuadraticFunding(in)
 		if err != nil {
 			t.Fatal(err)
@@ -271,7 +282,7 @@ func TestPropertyInvariants(t *testing.T) {
 		for name, m := range res.Matches {
 			sum += m
 			idealSum += res.Ideal[name]
-			if m < 0 || m > res.Ideal[name] {
+			if m < 0 || (!in.IgnoreSaturation && m > res.Ideal[name]) {
 				t.Fatalf("%s: match %d outside [0, ideal %d]", name, m, res.Ideal[name])
 			}
 			if res.Cap != nil && m > *res.Cap {
@@ -281,14 +292,17 @@ func TestPropertyInvariants(t *testing.T) {
 		if sum != res.TotalMatched || sum > in.MatchPool || res.Leftover != in.MatchPool-sum {
 			t.Fatalf("total %d leftover %d pool %d", sum, res.Leftover, in.MatchPool)
 		}
-		if in.MatchingCapPerProject == nil {
+		if !capped && in.IgnoreSaturation && idealSum > int64(len(res.Matches)) && in.MatchPool-sum > int64(len(res.Matches)) {
+			t.Fatalf("ignore_saturation must distribute the whole pool: %d of %d left", in.MatchPool-sum, in.MatchPool)
+		}
+		if !capped && !in.IgnoreSaturation {
 			if !res.PoolSaturated && sum != idealSum {
 				t.Fatalf("unsaturated pool must pay the ideal matches: %d vs %d", sum, idealSum)
 			}
 			if res.PoolSaturated && in.MatchPool-sum > int64(len(res.Matches)) {
 				t.Fatalf("saturated pool leaves %d > one unit per project", in.MatchPool-sum)
 			}
-		} else if !in.IgnoreSaturation && in.MatchPool-sum > int64(len(res.Matches)) {
+		} else if capped && !in.KeepCapOverflow && !in.IgnoreSaturation && in.MatchPool-sum > int64(len(res.Matches)) {
 			// Money is left (beyond rounding) only if nobody can take more:
 			// every project is at its cap or at its ideal match.
 			for name, m := range res.Matches {

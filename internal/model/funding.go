@@ -466,25 +466,33 @@ type BudgetBallot struct {
 // MatchingPool is a funder's quadratic-funding matching pool across a
 // consortium's initiatives.
 type MatchingPool struct {
-	ID             int64     `json:"id"`
-	ConsortiumID   int64     `json:"consortium_id"`
-	ConsortiumSlug string    `json:"consortium_slug"`
-	ConsortiumName string    `json:"consortium_name"`
-	Title          string    `json:"title"`
-	Funder         string    `json:"funder"`
-	Pool           Money     `json:"pool"`
-	CapFraction    string    `json:"matching_cap_per_project,omitempty" doc:"Largest share of the pool one initiative may receive, e.g. 0.25 or 1/4."`
-	CreatedByName  string    `json:"created_by"`
-	CreatedAt      time.Time `json:"created_at"`
+	ID             int64  `json:"id"`
+	ConsortiumID   int64  `json:"consortium_id"`
+	ConsortiumSlug string `json:"consortium_slug"`
+	ConsortiumName string `json:"consortium_name"`
+	Title          string `json:"title"`
+	Funder         string `json:"funder"`
+	Pool           Money  `json:"pool"`
+	CapFraction    string `json:"matching_cap_per_project,omitempty" doc:"Largest share of the pool one initiative may receive, e.g. 0.25 or 1/4."`
+	CapAmount      *int64 `json:"matching_cap_amount,omitempty" doc:"Largest match one initiative may receive, in minor units."`
+	// IgnoreSaturation and KeepCapOverflow are the options of
+	// internal/matching (Gitcoin's meaning for the first).
+	IgnoreSaturation bool      `json:"ignore_saturation" doc:"Distribute the whole pool even when the ideal matches add up to less (Gitcoin's ignoreSaturation)."`
+	KeepCapOverflow  bool      `json:"keep_cap_overflow" doc:"Keep money cut off by the cap in the pool instead of giving it to initiatives below the cap."`
+	CreatedByName    string    `json:"created_by"`
+	CreatedAt        time.Time `json:"created_at"`
 }
 
 // MatchingPoolInput holds a new matching pool.
 type MatchingPoolInput struct {
-	Title       string
-	Funder      string
-	Pool        int64
-	Currency    string
-	CapFraction string
+	Title            string
+	Funder           string
+	Pool             int64
+	Currency         string
+	CapFraction      string
+	CapAmount        *int64
+	IgnoreSaturation bool
+	KeepCapOverflow  bool
 }
 
 // Normalize trims the input.
@@ -511,6 +519,14 @@ func (in MatchingPoolInput) Validate() error {
 		r, ok := parseRatio(in.CapFraction)
 		if !ok || r.Sign() <= 0 || r.Cmp(big.NewRat(1, 1)) > 0 {
 			p.Add("matching_cap_per_project", "must be a fraction of the pool in (0, 1], such as 0.25 or 1/4")
+		}
+	}
+	if in.CapAmount != nil {
+		switch {
+		case in.CapFraction != "":
+			p.Add("matching_cap_amount", "give the cap either as a share of the pool or as an amount, not both")
+		case *in.CapAmount <= 0:
+			p.Add("matching_cap_amount", "must be a positive amount")
 		}
 	}
 	return p.Err()

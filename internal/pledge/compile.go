@@ -1,6 +1,7 @@
 package pledge
 
 import (
+	"context"
 	"fmt"
 	"math/big"
 	"slices"
@@ -46,6 +47,7 @@ const (
 )
 
 type compiled struct {
+	ctx      context.Context // set by ResolveContext; nil (WhatIf) is never cancelled
 	in       *Input
 	extra    *Pledge
 	mcao     bool

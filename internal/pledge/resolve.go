@@ -102,6 +102,13 @@ func (c *compiled) resolve(disabled int32) (*run, error) {
 		return nil, err
 	}
 	for {
+		if c.ctx != nil {
+			// One check per round: a round is near-linear, and rule-based
+			// entries can need a round per removal. (WhatIf has no context.)
+			if err := c.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		r.prepareDynamic()
 		before := r.removed
 		r.propagate()

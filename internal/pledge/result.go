@@ -2,6 +2,7 @@ package pledge
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"slices"
 	"strconv"
@@ -120,10 +121,17 @@ type Result struct {
 // Resolve validates the input and computes which pledges take effect and
 // what every one of them pays. See FORMAT.md for the exact semantics.
 func Resolve(in Input) (Result, error) {
+	return ResolveContext(context.Background(), in)
+}
+
+// ResolveContext is Resolve that stops with ctx.Err() once ctx is done
+// (checked between resolution rounds), for callers serving a request.
+func ResolveContext(ctx context.Context, in Input) (Result, error) {
 	c, err := compile(&in, nil)
 	if err != nil {
 		return Result{}, err
 	}
+	c.ctx = ctx
 	r, err := c.resolve(-1)
 	if err != nil {
 		return Result{}, err

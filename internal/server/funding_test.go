@@ -329,6 +329,18 @@ func TestFundingBudgetRoundAPI(t *testing.T) {
 			t.Fatalf("matches: %v", m)
 		}
 		fdWant(t, "bad cap", e.do("POST", "/api/v1/funding/matching-pools", e.adminToken, map[string]any{"consortium": w.consortium.Slug, "title": "M", "funder": "F", "pool": 5, "matching_cap_per_project": "3/2"}), 422)
+		fdWant(t, "two caps", e.do("POST", "/api/v1/funding/matching-pools", e.adminToken, map[string]any{"consortium": w.consortium.Slug, "title": "M", "funder": "F", "pool": 5,
+			"matching_cap_per_project": "1/2", "matching_cap_amount": 2}), 422)
+		fdWant(t, "cap amount not an integer", e.do("POST", "/api/v1/funding/matching-pools", e.adminToken, map[string]any{"consortium": w.consortium.Slug, "title": "M", "funder": "F", "pool": 5,
+			"matching_cap_amount": "two"}), 422)
+		// Gitcoin's options under Gitcoin's names: the pool of 100,000 is
+		// spread (ideal 60,000), then the match is cut to the 70,000 cap.
+		m = fdWant(t, "pool with gitcoin options", e.do("POST", "/api/v1/funding/matching-pools", e.adminToken, map[string]any{"consortium": w.consortium.Slug,
+			"title": "Spread", "funder": "Foundation", "pool": 100_000, "matching_cap_amount": 70_000, "ignore_saturation": true}), 201)
+		rows = m["initiatives"].([]any)
+		if m["ignore_saturation"] != true || fdNum(m["matching_cap_amount"]) != 70_000 || fdNum(rows[0].(map[string]any)["match"]) != 70_000 {
+			t.Fatalf("pool with gitcoin options: %v", m)
+		}
 	})
 }
 

@@ -494,12 +494,12 @@ func (q queries) BudgetBallots(ctx context.Context, roundID int64) ([]model.Budg
 // Matching pools.
 
 const matchingPoolSelect = `SELECT m.id, m.consortium_id, c.slug, c.name, m.title, m.funder, m.pool, m.currency, m.cap_fraction,
-	m.created_by_name, m.created_at FROM matching_pools m JOIN consortia c ON c.id = m.consortium_id`
+	m.cap_amount, m.ignore_saturation, m.keep_cap_overflow, m.created_by_name, m.created_at FROM matching_pools m JOIN consortia c ON c.id = m.consortium_id`
 
 func scanMatchingPool(sc interface{ Scan(...any) error }) (*model.MatchingPool, error) {
 	var m model.MatchingPool
 	err := sc.Scan(&m.ID, &m.ConsortiumID, &m.ConsortiumSlug, &m.ConsortiumName, &m.Title, &m.Funder, &m.Pool.Amount, &m.Pool.Currency,
-		&m.CapFraction, &m.CreatedByName, &m.CreatedAt)
+		&m.CapFraction, &m.CapAmount, &m.IgnoreSaturation, &m.KeepCapOverflow, &m.CreatedByName, &m.CreatedAt)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -510,9 +510,10 @@ func scanMatchingPool(sc interface{ Scan(...any) error }) (*model.MatchingPool, 
 // CreateMatchingPool inserts a quadratic-funding matching pool.
 func (q queries) CreateMatchingPool(ctx context.Context, consortiumID int64, in model.MatchingPoolInput, by *model.User) (*model.MatchingPool, error) {
 	var id int64
-	err := q.queryRow(ctx, `INSERT INTO matching_pools (consortium_id, title, funder, pool, currency, cap_fraction, created_by_name, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, consortiumID, in.Title, in.Funder, in.Pool, in.Currency, in.CapFraction,
-		actorName(by), now()).Scan(&id)
+	err := q.queryRow(ctx, `INSERT INTO matching_pools (consortium_id, title, funder, pool, currency, cap_fraction,
+		cap_amount, ignore_saturation, keep_cap_overflow, created_by_name, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, consortiumID, in.Title, in.Funder, in.Pool, in.Currency, in.CapFraction,
+		in.CapAmount, in.IgnoreSaturation, in.KeepCapOverflow, actorName(by), now()).Scan(&id)
 	if err != nil {
 		return nil, mapError(err)
 	}

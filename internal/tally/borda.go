@@ -3,13 +3,17 @@ package tally
 // countBorda returns each candidate's Borda points times two (so that the
 // half points of ties stay integers), plus the profile it used.
 //
-// On each ballot a candidate scores one point for every candidate ranked
-// strictly below it and half a point for every other candidate in its own
-// tier, so every ballot hands out the same n(n-1)/2 points whatever its ties.
-// With UnrankedTiedLast the unranked candidates form a last tier (and so
-// share its half points); with UnrankedIgnore the ballot is scored as if
-// only its ranked candidates were running: the unranked get nothing and do
-// not count as "below" anyone.
+// With UnrankedTiedLast (the classic Borda count) a candidate scores, on
+// each ballot, one point for every candidate ranked strictly below it and
+// half a point for every other candidate in its own tier; the unranked form
+// a last tier and share its half points.
+//
+// With UnrankedIgnore it is the modified Borda count (Emerson): a ballot that
+// ranks k candidates gives k points to its first, k-1 to its second, ... and
+// 1 to its last ranked candidate, and 0 to the unranked, so a bullet vote
+// still puts its candidate ahead of the rest. That is one point more than
+// the classic count of the ranked candidates alone; candidates tied in a
+// tier share the points of the places they occupy (the mean).
 func countBorda(e *Election, p *rankedProfile, mode Unranked) []int64 {
 	n := len(e.Candidates)
 	doubled := make([]int64, n)
@@ -20,13 +24,14 @@ func countBorda(e *Election, p *rankedProfile, mode Unranked) []int64 {
 		for _, tier := range ranking {
 			ranked += len(tier)
 		}
-		below := 0 // candidates counted below the current tier
+		below := 0        // candidates counted below the current tier
+		bonus := int64(2) // the modified count's extra point, doubled
 		if mode == UnrankedTiedLast {
-			below = n - ranked
+			below, bonus = n-ranked, 0
 		}
 		for t := len(ranking) - 1; t >= 0; t-- {
 			tier := ranking[t]
-			points := int64(2*below + len(tier) - 1)
+			points := int64(2*below+len(tier)-1) + bonus
 			for _, c := range tier {
 				doubled[c] += w * points
 			}

@@ -27,7 +27,8 @@
 // ranked pairs or the Borda count. Schulze and ranked pairs measure the
 // strength of a head-to-head win by winning votes (default), margin or
 // ratio, each with the secondary key of Schulze's paper for equal values.
-// Unranked candidates are tied below all ranked ones (default) or ignored.
+// Unranked candidates are tied below all ranked ones (default) or ignored;
+// for Borda, "ignored" is the modified Borda count (see FORMAT.md).
 // Approval, score and dot ballots are totalled.
 //
 // # Ties

@@ -137,13 +137,15 @@ func (pc *pairsCount) reachesByLocked(a, b int) bool {
 }
 
 func explainBorda(e *Election, o Options, r *Result) []string {
-	out := []string{
-		fmt.Sprintf("Counted %s with the Borda count: on each ballot a candidate scores 1 point for every candidate ranked below it and 1/2 point for every other candidate tied with it.", ballotsPhrase(r.Ballots, r.DistinctBallots, "ranking")),
-	}
+	var out []string
 	if o.Unranked == UnrankedIgnore {
-		out = append(out, "Candidates a ballot leaves unranked are ignored on that ballot: they score nothing from it and do not count as ranked below anyone.")
+		out = append(out,
+			fmt.Sprintf("Counted %s with the modified Borda count: a ballot that ranks k candidates gives k points to its first choice, k−1 to its second and so on down to 1 point for its last, and candidates tied with each other share the points of their places.", ballotsPhrase(r.Ballots, r.DistinctBallots, "ranking")),
+			"Candidates a ballot leaves unranked score nothing from it, so ranking a single candidate still puts that candidate ahead of the rest.")
 	} else {
-		out = append(out, "Candidates a ballot leaves unranked count as tied below all ranked candidates on that ballot.")
+		out = append(out,
+			fmt.Sprintf("Counted %s with the Borda count: on each ballot a candidate scores 1 point for every candidate ranked below it and 1/2 point for every other candidate tied with it.", ballotsPhrase(r.Ballots, r.DistinctBallots, "ranking")),
+			"Candidates a ballot leaves unranked count as tied below all ranked candidates on that ballot.")
 	}
 	out = append(out, scoreLines(r, func(s CandidateScore) string {
 		return fmt.Sprintf("%s: %s points.", s.Candidate, formatNumber(s.Total))

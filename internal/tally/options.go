@@ -53,9 +53,9 @@ const (
 	// below every ranked candidate (the Debian and Schulze convention).
 	UnrankedTiedLast Unranked = "tied-last"
 	// UnrankedIgnore records no preference between an unranked candidate and
-	// anyone else on that ballot. For Borda, the ballot is scored as if the
-	// unranked candidates were not running: they get no points from it and
-	// give none to the ranked ones.
+	// anyone else on that ballot. For Borda it selects the modified Borda
+	// count: a ballot ranking k candidates gives k, k-1, ..., 1 points to
+	// them and 0 to the unranked.
 	UnrankedIgnore Unranked = "ignore"
 )
 

@@ -89,7 +89,8 @@ func bruteForceStrongestPaths(d [][]int64, s LinkStrength) [][]PathStrength {
 }
 
 // bruteForceBorda scores each ballot by counting, for every candidate, the
-// candidates strictly below it and (halved) the others tied with it.
+// candidates strictly below it and (halved) the others tied with it, plus,
+// for the modified count (UnrankedIgnore), one point per ranked candidate.
 func bruteForceBorda(e Election, mode Unranked) []float64 {
 	n := len(e.Candidates)
 	totals := make([]float64, n)
@@ -126,6 +127,11 @@ func bruteForceBorda(e Election, mode Unranked) []float64 {
 				case pi == pj:
 					totals[i] += w / 2
 				}
+			}
+			if mode == UnrankedIgnore && pos[i] >= 0 {
+				// The modified Borda count: one point more for a ranked
+				// candidate than the candidates below it.
+				totals[i] += float64(b.EffectiveWeight())
 			}
 		}
 	}

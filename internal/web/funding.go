@@ -1160,13 +1160,26 @@ func (ui *UI) CreateMatchingPool() http.Handler {
 			fail(fieldProblem("pool", "must be an amount like 50000 or 50000.00 (at most 1,000,000,000)"))
 			return
 		}
+		var capAmount *int64
+		if v := strings.TrimSpace(f.Get("cap_amount")); v != "" {
+			a, ok := parseMinor(v)
+			if !ok {
+				fail(fieldProblem("cap_amount", "must be an amount like 10000 or 10000.00"))
+				return
+			}
+			capAmount = &a
+		}
 		m, err := ui.app.CreateMatchingPool(r.Context(), user(r), f.Get("consortium"), model.MatchingPoolInput{Title: f.Get("title"),
-			Funder: f.Get("funder"), Pool: pool, Currency: f.Get("currency"), CapFraction: f.Get("cap")})
+			Funder: f.Get("funder"), Pool: pool, Currency: f.Get("currency"), CapFraction: f.Get("cap"), CapAmount: capAmount,
+			IgnoreSaturation: f.Get("ignore_saturation") != "", KeepCapOverflow: f.Get("keep_cap_overflow") != ""})
 		if err != nil {
 			if model.ErrorCode(err) == model.EInvalid {
 				for i, fe := range model.ErrorFields(err) {
-					if fe.Field == "matching_cap_per_project" {
+					switch fe.Field {
+					case "matching_cap_per_project":
 						model.ErrorFields(err)[i].Field = "cap"
+					case "matching_cap_amount":
+						model.ErrorFields(err)[i].Field = "cap_amount"
 					}
 				}
 			}
