@@ -37,7 +37,8 @@ var prioritizeFuncs = template.FuncMap{
 		return map[string]string{model.RoundDraft: "not open yet", model.RoundOpen: "open", model.RoundClosed: "closed",
 			model.RoundPublished: "results published"}[s]
 	},
-	"methodLabel": methodLabel,
+	"methodLabel":  methodLabel,
+	"methodPhrase": methodPhrase,
 	"ballotLabel": ballotLabel,
 	"svgPct":      svgPct,
 	"zeroTo": func(n int) []int {

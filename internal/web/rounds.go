@@ -48,6 +48,19 @@ func methodLabel(m string) string {
 	return m
 }
 
+// methodPhrase names a method inside a sentence: "counted by dot voting".
+func methodPhrase(m string) string {
+	switch m {
+	case "schulze":
+		return "the Schulze method"
+	case "ranked-pairs":
+		return "ranked pairs (Tideman)"
+	case "borda":
+		return "the Borda count"
+	}
+	return strings.ToLower(methodLabel(m))
+}
+
 func ballotLabel(t string) string {
 	switch t {
 	case model.BallotRanked:
@@ -361,7 +374,10 @@ type ballotForm struct {
 	Slug  string
 	Name  string
 	Cast  bool
-	Open  bool // expanded
+	// Sealed: cast, but the reader does not lead the community, so its
+	// content is not shown (staff casting for it replace it blind).
+	Sealed bool
+	Open   bool // expanded
 	Items []ballotItem
 	N     int
 	Spent int
@@ -489,7 +505,8 @@ func driverRows(ds []app.Driver) []driverRow {
 // newBallotForm lays out a community's ballot: from what was just posted
 // when that failed, else from the ballot it cast, else empty.
 func newBallotForm(rd *model.Round, vt app.Voter, key string, posted url.Values, open bool) ballotForm {
-	bf := ballotForm{Key: key, Slug: vt.CommunitySlug, Name: vt.CommunityName, Cast: vt.Ballot != nil, Open: open || vt.Ballot == nil, N: len(rd.Candidates)}
+	bf := ballotForm{Key: key, Slug: vt.CommunitySlug, Name: vt.CommunityName, Cast: vt.Cast, Sealed: vt.Cast && vt.Ballot == nil,
+		Open: open || !vt.Cast, N: len(rd.Candidates)}
 	rank := map[int64]int{}
 	approved := map[int64]bool{}
 	var b model.BallotInput
@@ -691,11 +708,50 @@ func (ui *UI) PublishRound() http.Handler {
 	})
 }
 
-// ApplyRound sets the next quarter's priorities from a closed round (staff).
+// ApplyRound sets the next quarter's priorities from a published round
+// (staff): the first tier, or the number of initiatives the form names.
 func (ui *UI) ApplyRound() http.Handler {
 	return ui.roundAction("apply", func(r *http.Request, id int64) (string, error) {
-		order, err := ui.app.ApplyPriorities(r.Context(), user(r), id)
-		return fmt.Sprintf("The upcoming roadmap is set from this round: %s in the order of the result.", plural(len(order), "initiative")), err
+		var choice app.ApplyChoice
+		if r.PostForm.Get("places") == "count" {
+			n, err := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("count")))
+			if err != nil || n < 1 {
+				return "", fieldProblem("count", "must be a whole number of initiatives, at least 1")
+			}
+			choice.Count = n
+		}
+		applied, err := ui.app.ApplyPriorities(r.Context(), user(r), id, choice)
+		if err != nil {
+			return "", err
+		}
+		return appliedMessage(applied), nil
+	})
+}
+
+// appliedMessage says what applying a round did, naming each initiative
+// that was not moved and why.
+func appliedMessage(a *app.AppliedRound) string {
+	titles := make([]string, len(a.Moved))
+	for i, m := range a.Moved {
+		titles[i] = m.Title
+	}
+	msg := "Nothing was moved to upcoming."
+	if len(titles) > 0 {
+		msg = fmt.Sprintf("Moved to upcoming, in this order: %s.", strings.Join(titles, ", "))
+	}
+	for _, n := range a.NotMoved {
+		msg += fmt.Sprintf(" %s: %s", n.Title, n.Reason)
+	}
+	return msg
+}
+
+// CloseRound closes an open round before its time, with a reason (staff).
+func (ui *UI) CloseRound() http.Handler {
+	return ui.roundAction("close", func(r *http.Request, id int64) (string, error) {
+		if _, err := ui.app.CloseRound(r.Context(), user(r), id, r.PostForm.Get("reason")); err != nil {
+			return "", err
+		}
+		return "Voting is closed. Check the results, then publish them.", nil
 	})
 }
 
