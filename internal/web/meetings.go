@@ -37,8 +37,7 @@ var prioritizeFuncs = template.FuncMap{
 		return map[string]string{model.RoundDraft: "not open yet", model.RoundOpen: "open", model.RoundClosed: "closed",
 			model.RoundPublished: "results published"}[s]
 	},
-	"methodLabel":  methodLabel,
-	"methodPhrase": methodPhrase,
+	"methodLabel": methodLabel,
 	"ballotLabel": ballotLabel,
 	"svgPct":      svgPct,
 	"zeroTo": func(n int) []int {

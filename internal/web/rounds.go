@@ -48,7 +48,10 @@ func methodLabel(m string) string {
 	return m
 }
 
-// methodPhrase names a method inside a sentence: "counted by dot voting".
+// MethodPhrase names the round's method inside a sentence: "counted by dot
+// voting".
+func (d *roundData) MethodPhrase() string { return methodPhrase(d.Method) }
+
 func methodPhrase(m string) string {
 	switch m {
 	case "schulze":
@@ -370,17 +373,17 @@ type weightRow struct {
 
 // ballotForm is one community's ballot on the page.
 type ballotForm struct {
-	Key   string // form key: ballot_<slug>
-	Slug  string
-	Name  string
-	Cast  bool
+	Key  string // form key: ballot_<slug>
+	Slug string
+	Name string
+	Cast bool
 	// Sealed: cast, but the reader does not lead the community, so its
 	// content is not shown (staff casting for it replace it blind).
 	Sealed bool
 	Open   bool // expanded
-	Items []ballotItem
-	N     int
-	Spent int
+	Items  []ballotItem
+	N      int
+	Spent  int
 }
 
 type ballotItem struct {
