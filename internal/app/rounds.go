@@ -187,6 +187,7 @@ func (a *App) GetRound(ctx context.Context, actor *model.User, id int64) (*Round
 	// place in the round, the tally and the export, under a neutral name.
 	hidden := map[int64]bool{}
 	if actor == nil {
+		r.ClosedEarlyBy = "" // who acted is for signed-in readers, as in the timeline
 		for i, cand := range r.Candidates {
 			if !cand.Public {
 				hidden[cand.ID] = true
@@ -543,5 +544,10 @@ func (a *App) Rounds(ctx context.Context, actor *model.User, consortiumRef strin
 		return nil, nil, err
 	}
 	rs, err := a.Store.RoundsOf(ctx, c.ID)
+	if actor == nil {
+		for _, r := range rs {
+			r.ClosedEarlyBy = ""
+		}
+	}
 	return c, rs, err
 }

@@ -101,6 +101,7 @@ type roundsData struct {
 	CanManage  bool
 	Closed     bool
 	Candidates []model.InitiativeRef
+	Picker     *candidatePicker
 	Voters     []model.Member // members with the react & prioritize role, for weights
 }
 
@@ -135,6 +136,13 @@ func (ui *UI) roundsPage(r *http.Request) (*Page, error) {
 			if in.Status == model.StatusCandidate || in.Status == model.StatusUpcoming {
 				p.Form.Add("round.candidate_ids", strconv.FormatInt(in.ID, 10))
 			}
+		}
+		if f := filteredForm(r.URL.Query(), "round."); f != nil {
+			p.Form = f
+		}
+		src := pickerSource(r, p.Form, "round.")
+		if d.Picker, err = ui.candidateChoices(ctx, u, c, src.Get("candidate_q"), src["candidate_ids"]); err != nil {
+			return nil, err
 		}
 	}
 	return p, nil
@@ -253,6 +261,7 @@ func (ui *UI) CreateRound() http.Handler {
 type roundFormData struct {
 	*app.RoundView
 	Candidates []model.InitiativeRef
+	Picker     *candidatePicker
 	Voters     []model.Member
 	Locked     bool // a ballot is cast: the round can no longer change
 }
@@ -280,6 +289,10 @@ func (ui *UI) roundFormPage(r *http.Request) (*Page, error) {
 		if m.HasRole(model.RoleReactPrioritize) {
 			d.Voters = append(d.Voters, m)
 		}
+	}
+	src := pickerSource(r, roundValues(v.Round), "")
+	if d.Picker, err = ui.candidateChoices(ctx, u, v.Consortium, src.Get("candidate_q"), src["candidate_ids"]); err != nil {
+		return nil, err
 	}
 	return ui.page(r, "Edit "+v.Title+" · "+v.ConsortiumName, "consortia", d), nil
 }
@@ -312,6 +325,9 @@ func (ui *UI) EditRoundForm() http.Handler {
 			return
 		}
 		p.Form = roundValues(p.Data.(*roundFormData).Round)
+		if f := filteredForm(r.URL.Query(), ""); f != nil {
+			p.Form = f
+		}
 		ui.render(w, r, http.StatusOK, "round_form", p)
 	})
 }
