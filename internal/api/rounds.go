@@ -251,7 +251,7 @@ func (h *Handler) publishRound(ctx context.Context, in *RoundPath) (*RoundOutput
 type CloseRoundInput struct {
 	RoundPath
 	Body struct {
-		Reason string `json:"reason" minLength:"1" maxLength:"1000" doc:"Why the round closes early; recorded in the audit log and the consortium's timeline."`
+		Reason string `json:"reason,omitempty" maxLength:"1000" doc:"Why the round closes early (required); recorded in the audit log and the consortium's timeline."`
 	}
 }
 
