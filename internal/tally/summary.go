@@ -52,7 +52,11 @@ func winnerSentence(r *Result, winner string, next []string) string {
 			}
 		}
 		if len(losses) == 0 {
-			return fmt.Sprintf("%s wins: head to head it beats %s, the next place.", winner, joinList(wins))
+			place := "the next place"
+			if len(next) > 1 {
+				place = "tied in the next place"
+			}
+			return fmt.Sprintf("%s wins: head to head it beats %s, %s.", winner, joinList(wins), place)
 		}
 		return fmt.Sprintf("%s wins although it does not beat %s head to head (%s); its wins over the other candidates decide.",
 			winner, joinList(next), strings.Join(losses, ", "))
