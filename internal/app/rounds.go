@@ -373,6 +373,15 @@ func (a *App) PublishResults(ctx context.Context, actor *model.User, roundID int
 		if st := r.State(a.now()); st != model.RoundClosed {
 			return model.Errorf(model.EConflict, "Only a closed, unpublished round can be published (this one is %s).", st)
 		}
+		ballots, err := tx.Ballots(ctx, r.ID)
+		if err != nil {
+			return err
+		}
+		// The audit keeps which ballots the published result leaves out, and why.
+		_, excluded, err := countedBallots(ctx, tx, r, ballots, a.now())
+		if err != nil {
+			return err
+		}
 		if err := tx.SetRoundPublished(ctx, r.ID); err != nil {
 			return err
 		}
@@ -381,7 +390,7 @@ func (a *App) PublishResults(ctx context.Context, actor *model.User, roundID int
 			URL: fmt.Sprintf("/rounds/%d", r.ID), Importance: model.ImportanceResult}, nil); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, actor, "round.publish", "round", idStr(r.ID), nil, nil)
+		return tx.Audit(ctx, actor, "round.publish", "round", idStr(r.ID), nil, map[string]any{"ballots_not_counted": excluded})
 	})
 }
 

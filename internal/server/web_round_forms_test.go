@@ -81,3 +81,30 @@ func TestWebRoundExplanationLeads(t *testing.T) {
 		has(t, e.browser().get(fmt.Sprintf("/rounds/%d", dot.ID)), "counted by dot voting.")
 	})
 }
+
+// TestWebRoundCloseForm: "Close now" needs a reason; without one the page
+// comes back with the error beside the field and the round stays open.
+func TestWebRoundCloseForm(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		w := rcNew(t, s)
+		w.vote(t, "alpha", "Apples")
+		staff := prSignIn(w.e, "admin@example.org")
+		page := fmt.Sprintf("/rounds/%d", w.roundID)
+		has(t, staff.get(page), `id="close-form"`, "Close now…")
+		prLacks(t, prSignIn(w.e, "alpha@example.org").get(page), `id="close-form"`)
+		prStatus(t, "a lead closes", prSignIn(w.e, "alpha@example.org").post(page+"/close", url.Values{"reason": {"done"}}), 403)
+		r := staff.post(page+"/close", url.Values{"reason": {"  "}})
+		prStatus(t, "close without a reason", r, 422)
+		has(t, r, `id="close-reason-error"`, "say why the round closes early", `<details class="close-now" id="close-now" open>`)
+		if v := w.get(t, ""); v["state"] != "open" {
+			t.Fatalf("the round closed without a reason: %v", v["state"])
+		}
+		prStatus(t, "close", staff.post(page+"/close", url.Values{"reason": {"All in."}}), 303)
+		r = staff.get(page)
+		has(t, r, "Voting is closed. Check the results, then publish them.", "All in.", "publish them first")
+		prLacks(t, r, `id="apply-form"`)
+		r = staff.post(page+"/apply", nil)
+		prStatus(t, "apply before publishing", r, 409)
+		has(t, r, "Publish the results first")
+	})
+}
