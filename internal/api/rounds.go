@@ -35,7 +35,8 @@ type VoterBallot struct {
 	CommunityID   int64              `json:"community_id"`
 	CommunitySlug string             `json:"community_slug"`
 	CommunityName string             `json:"community_name"`
-	Ballot        *model.BallotInput `json:"ballot,omitempty" doc:"The ballot cast so far, if any."`
+	Cast          bool               `json:"cast" doc:"Whether the community has cast a ballot."`
+	Ballot        *model.BallotInput `json:"ballot,omitempty" doc:"The ballot cast so far, shown only to the community's leads (staff see only that it was cast)."`
 }
 
 // RoundDetail is a round with its drivers, the caller's ballots and, when
@@ -47,6 +48,8 @@ type RoundDetail struct {
 	Drivers        []app.Driver  `json:"drivers" doc:"What drives each candidate's priority: interest, co-funding, strategic fit (narratives), effort and demo reactions."`
 	Voted          []string      `json:"voted" doc:"Communities that have cast a ballot (not how); empty for visitors."`
 	MyBallots      []VoterBallot `json:"my_ballots" doc:"The communities the caller may cast a ballot for, with their current ballots."`
+	// ExcludedBallots are cast ballots the result does not count.
+	ExcludedBallots []app.ExcludedBallot `json:"excluded_ballots" doc:"Cast ballots not counted because their community was not eligible when the round closed (left the consortium, lost the react & prioritize role, or was archived); shown with the result."`
 }
 
 // RoundOutput is one round.
@@ -60,7 +63,10 @@ func (h *Handler) roundDetail(ctx context.Context, id int64) (*RoundOutput, erro
 		return nil, h.fail(ctx, err)
 	}
 	d := RoundDetail{RoundItem: h.roundItem(v.Round), ResultsVisible: v.CanSeeResult, Result: v.Result, Drivers: v.Drivers,
-		Voted: []string{}, MyBallots: []VoterBallot{}}
+		Voted: []string{}, MyBallots: []VoterBallot{}, ExcludedBallots: []app.ExcludedBallot{}}
+	if v.Excluded != nil {
+		d.ExcludedBallots = v.Excluded
+	}
 	if d.Drivers == nil {
 		d.Drivers = []app.Driver{}
 	}
@@ -68,7 +74,7 @@ func (h *Handler) roundDetail(ctx context.Context, id int64) (*RoundOutput, erro
 		d.Voted = v.Cast
 	}
 	for _, vt := range v.Voters {
-		d.MyBallots = append(d.MyBallots, VoterBallot{CommunityID: vt.CommunityID, CommunitySlug: vt.CommunitySlug, CommunityName: vt.CommunityName, Ballot: vt.Ballot})
+		d.MyBallots = append(d.MyBallots, VoterBallot{CommunityID: vt.CommunityID, CommunitySlug: vt.CommunitySlug, CommunityName: vt.CommunityName, Cast: vt.Cast, Ballot: vt.Ballot})
 	}
 	return &RoundOutput{Body: d}, nil
 }
@@ -241,25 +247,58 @@ func (h *Handler) publishRound(ctx context.Context, in *RoundPath) (*RoundOutput
 	return h.roundDetail(ctx, in.ID)
 }
 
-// AppliedPriorities is the order the upcoming roadmap was set in.
-type AppliedPriorities struct {
+// CloseRoundInput closes an open round before its time (staff).
+type CloseRoundInput struct {
+	RoundPath
 	Body struct {
-		Order      []int64 `json:"order" doc:"Initiative ids, highest priority first."`
-		RoadmapURL string  `json:"roadmap_url" doc:"The roadmap's upcoming column for the consortium."`
+		Reason string `json:"reason,omitempty" maxLength:"1000" doc:"Why the round closes early (required); recorded in the audit log and the consortium's timeline."`
 	}
 }
 
-func (h *Handler) applyPriorities(ctx context.Context, in *RoundPath) (*AppliedPriorities, error) {
-	order, err := h.app.ApplyPriorities(ctx, actor(ctx), in.ID)
+func (h *Handler) closeRound(ctx context.Context, in *CloseRoundInput) (*RoundOutput, error) {
+	if _, err := h.app.CloseRound(ctx, actor(ctx), in.ID, in.Body.Reason); err != nil {
+		return nil, h.failAt(ctx, err, map[string]string{"reason": "body.reason"})
+	}
+	return h.roundDetail(ctx, in.ID)
+}
+
+// ApplyRoundInput chooses how many places of the result to apply.
+type ApplyRoundInput struct {
+	RoundPath
+	Body *struct {
+		Count int `json:"count,omitempty" minimum:"1" maximum:"200" doc:"How many initiatives to move, from the top of the ranking; it may not split a tie. Default: the first tier (the winners)."`
+	}
+}
+
+// AppliedPriorities is what applying a round did.
+type AppliedPriorities struct {
+	Body struct {
+		Order      []int64                 `json:"order" doc:"Ids of the initiatives moved to upcoming, highest priority first."`
+		Moved      []app.AppliedInitiative `json:"moved" doc:"The initiatives moved to upcoming, with their priority."`
+		NotMoved   []app.AppliedInitiative `json:"not_moved" doc:"Initiatives of the chosen places that were not moved, each with the reason (an idea failing the candidate checklist, work already in flight)."`
+		RoadmapURL string                  `json:"roadmap_url" doc:"The roadmap's upcoming column for the consortium."`
+	}
+}
+
+func (h *Handler) applyPriorities(ctx context.Context, in *ApplyRoundInput) (*AppliedPriorities, error) {
+	var choice app.ApplyChoice
+	if in.Body != nil {
+		choice.Count = in.Body.Count
+	}
+	applied, err := h.app.ApplyPriorities(ctx, actor(ctx), in.ID, choice)
 	if err != nil {
-		return nil, h.fail(ctx, err)
+		return nil, h.failAt(ctx, err, map[string]string{"count": "body.count"})
 	}
 	r, err := h.app.GetRound(ctx, actor(ctx), in.ID)
 	if err != nil {
 		return nil, h.fail(ctx, err)
 	}
 	out := &AppliedPriorities{}
-	out.Body.Order = order
+	out.Body.Order = []int64{}
+	for _, m := range applied.Moved {
+		out.Body.Order = append(out.Body.Order, m.InitiativeID)
+	}
+	out.Body.Moved, out.Body.NotMoved = applied.Moved, applied.NotMoved
 	out.Body.RoadmapURL = "/roadmap?consortium=" + url.QueryEscape(r.ConsortiumSlug) + "#col-upcoming"
 	return out, nil
 }
@@ -314,6 +353,7 @@ func (h *Handler) prioritizeRoutes(api huma.API, op func(id, method, path, summa
 	huma.Register(api, op("update-round", http.MethodPatch, "/rounds/{id}", "Change a round before any ballot is cast (staff)", rnd), h.updateRound)
 	huma.Register(api, status(op("cast-ballot", http.MethodPut, "/rounds/{id}/ballots/{community}", "Cast or change a community's ballot while the round is open", rnd), http.StatusNoContent), h.castBallot)
 	huma.Register(api, op("publish-round", http.MethodPost, "/rounds/{id}/publish", "Publish a closed round's results (staff)", rnd), h.publishRound)
-	huma.Register(api, op("apply-round", http.MethodPost, "/rounds/{id}/apply", "Set the next quarter's priorities from a closed round (staff)", rnd), h.applyPriorities)
+	huma.Register(api, op("close-round", http.MethodPost, "/rounds/{id}/close", "Close an open round now, before its closing time, with a reason (staff)", rnd), h.closeRound)
+	huma.Register(api, op("apply-round", http.MethodPost, "/rounds/{id}/apply", "Set the next quarter's priorities from a published round: the first tier, or the top count initiatives (staff)", rnd), h.applyPriorities)
 	huma.Register(api, op("export-ballots", http.MethodGet, "/rounds/{id}/ballots", "Download the anonymized ballots of a closed round, to re-tally with consortia tally", rnd), h.exportBallots)
 }

@@ -199,7 +199,7 @@ type Thermometer struct {
 	// would commit nothing.
 	Voided   bool `json:"voided"`
 	Closed   bool `json:"closed"`
-	Pledgers int  `json:"pledgers" doc:"Communities with a pledge that counts."`
+	Pledgers int  `json:"pledgers" doc:"Communities co-funding the goal: distinct communities with a live pledge (open or committed, not withdrawn, lapsed or a draft), whether or not its condition holds yet."`
 }
 
 // Percent returns part of the larger of the goal and everything pledged, for
@@ -449,7 +449,6 @@ func (a *App) goalView(ctx context.Context, vw *viewer, g *model.FundingGoal, pl
 		case model.PledgeCommitted, model.PledgeInvoiced, model.PledgePaid:
 			e.Category, e.Gives = CatCommitted, p.CommittedAmount
 			t.Committed += p.CommittedAmount
-			t.Pledgers++
 		}
 		v.Pledges = append(v.Pledges, e)
 	}
@@ -478,9 +477,6 @@ func (a *App) goalView(ctx context.Context, vw *viewer, g *model.FundingGoal, pl
 				} else {
 					e.Category, t.Active = CatActive, t.Active+amt
 				}
-				if amt > 0 {
-					t.Pledgers++
-				}
 			} else {
 				e.Category, t.Waiting = CatWaiting, t.Waiting+p.Amount.Amount
 			}
@@ -494,6 +490,7 @@ func (a *App) goalView(ctx context.Context, vw *viewer, g *model.FundingGoal, pl
 			v.Resolution = &res
 		}
 	}
+	t.Pledgers = pledgingCommunities(pledges)
 	t.Collected = t.Committed + t.Active
 	t.Funded = t.Collected >= t.Goal
 	t.Gap = max(t.Goal-t.Collected, 0)

@@ -283,6 +283,9 @@ func (a *App) React(ctx context.Context, actor *model.User, demoID int64, commun
 		if err := leadOf(ctx, tx, actor, com); err != nil {
 			return err
 		}
+		if com.ArchivedAt != nil {
+			return forbidden("%s is archived, so it cannot react to demos.", com.Name)
+		}
 		if _, err := tx.CurrentMember(ctx, c.ID, com.ID); err != nil {
 			return forbidden("%s is not a member of %s; only member communities react to its demos.", com.Name, c.Name)
 		}

@@ -18,7 +18,7 @@ import (
 func (a *App) Now() time.Time { return a.now() }
 
 // CreateRound opens a prioritization round in a consortium; staff only.
-// Candidates must be initiatives in the consortium's scope.
+// Candidates outside the consortium's scope are added to it.
 func (a *App) CreateRound(ctx context.Context, actor *model.User, consortiumRef string, in model.RoundInput) (*model.Round, error) {
 	if err := requireAdmin(actor); err != nil {
 		return nil, err
@@ -36,7 +36,7 @@ func (a *App) CreateRound(ctx context.Context, actor *model.User, consortiumRef 
 		if err := a.requireOpen(c); err != nil {
 			return err
 		}
-		if err := checkInScope(c, in.CandidateIDs); err != nil {
+		if err := widenScope(ctx, tx, actor, c, in.CandidateIDs); err != nil {
 			return err
 		}
 		if r, err = tx.CreateRound(ctx, c.ID, in); err != nil {
@@ -69,6 +69,28 @@ func checkInScope(c *model.Consortium, ids []int64) error {
 	return nil
 }
 
+// widenScope adds the candidates outside the consortium's scope to it:
+// picking an initiative for a round makes it part of the shared problem.
+func widenScope(ctx context.Context, tx *storage.Tx, actor *model.User, c *model.Consortium, ids []int64) error {
+	scope := map[int64]bool{}
+	for _, in := range c.Initiatives {
+		scope[in.ID] = true
+	}
+	var added []int64
+	for _, id := range ids {
+		if !scope[id] {
+			added = append(added, id)
+		}
+	}
+	if len(added) == 0 {
+		return nil
+	}
+	if err := tx.AddToScope(ctx, c.ID, added); err != nil {
+		return err
+	}
+	return tx.Audit(ctx, actor, "consortium.scope", "consortium", idStr(c.ID), nil, map[string]any{"added_initiative_ids": added})
+}
+
 // UpdateRound changes a round before any ballot is cast; staff only.
 func (a *App) UpdateRound(ctx context.Context, actor *model.User, id int64, in model.RoundInput) (*model.Round, error) {
 	if err := requireAdmin(actor); err != nil {
@@ -91,7 +113,7 @@ func (a *App) UpdateRound(ctx context.Context, actor *model.User, id int64, in m
 		if err != nil {
 			return err
 		}
-		if err := checkInScope(c, in.CandidateIDs); err != nil {
+		if err := widenScope(ctx, tx, actor, c, in.CandidateIDs); err != nil {
 			return err
 		}
 		if r, err = tx.UpdateRound(ctx, id, in); err != nil {
@@ -116,17 +138,22 @@ type RoundView struct {
 	Drivers      []Driver          `json:"drivers"`
 	Voters       []Voter           `json:"-"` // communities the actor can vote for
 	Cast         []string          `json:"voted" doc:"Communities that have cast a ballot (not how)."`
+	// Excluded lists cast ballots that are not counted, and why (for
+	// visitors without the community's name).
+	Excluded []ExcludedBallot `json:"-"`
 	// PrefLibType is the PrefLib data type (soc, soi, toc or toi) of the
 	// export of a ranked round whose result is shown: the file's extension.
 	PrefLibType string `json:"-"`
 }
 
-// Voter is a community the actor may cast a ballot for, with its current ballot.
+// Voter is a community the actor may cast a ballot for, with its current
+// ballot when the actor leads the community.
 type Voter struct {
 	CommunityID   int64
 	CommunitySlug string
 	CommunityName string
-	Ballot        *model.BallotInput
+	Cast          bool               // the community has cast a ballot
+	Ballot        *model.BallotInput // its content: for its leads only
 }
 
 // Driver is the context shown beside each candidate: what drives its priority.
@@ -135,7 +162,7 @@ type Driver struct {
 	Title        string `json:"title"`
 	Slug         string `json:"slug"`
 	Interested   int    `json:"interested" doc:"How often requested: communities interested."`
-	CoFunding    int    `json:"co_funding" doc:"Communities co-funding."`
+	CoFunding    int    `json:"co_funding" doc:"Communities co-funding: distinct communities with a live pledge (open or committed, not withdrawn) on its funding goals."`
 	Narratives   int    `json:"narratives" doc:"Strategic fit: narratives it serves."`
 	HoursLow     int64  `json:"hours_low"`
 	HoursHigh    int64  `json:"hours_high" doc:"Effort."`
@@ -160,6 +187,7 @@ func (a *App) GetRound(ctx context.Context, actor *model.User, id int64) (*Round
 	// place in the round, the tally and the export, under a neutral name.
 	hidden := map[int64]bool{}
 	if actor == nil {
+		r.ClosedEarlyBy = "" // who acted is for signed-in readers, as in the timeline
 		for i, cand := range r.Candidates {
 			if !cand.Public {
 				hidden[cand.ID] = true
@@ -177,8 +205,20 @@ func (a *App) GetRound(ctx context.Context, actor *model.User, id int64) (*Round
 	for _, b := range ballots {
 		v.Cast = append(v.Cast, b.CommunityName)
 	}
-	if v.CanSeeResult && len(ballots) > 0 {
-		e := election(r, ballots)
+	counted, excluded, err := countedBallots(ctx, a.Store, r, ballots, a.now())
+	if err != nil {
+		return nil, err
+	}
+	if v.CanSeeResult {
+		v.Excluded = excluded
+		if actor == nil {
+			for i := range v.Excluded {
+				v.Excluded[i].Community = ""
+			}
+		}
+	}
+	if v.CanSeeResult && len(counted) > 0 {
+		e := election(r, counted)
 		if v.Result, err = tally.Tally(e, tallyOptions(r)); err != nil {
 			return nil, err
 		}
@@ -203,22 +243,22 @@ func (a *App) GetRound(ctx context.Context, actor *model.User, id int64) (*Round
 }
 
 // voters lists the communities the actor leads that may vote: current
-// members with the react & prioritize role (staff: all such members).
+// members with the react & prioritize role (staff: all such members). A
+// ballot's content is shown only to the leads of its community: staff, like
+// everyone else, see only that it was cast.
 func (a *App) voters(ctx context.Context, actor *model.User, c *model.Consortium, ballots []model.Ballot) ([]Voter, error) {
 	members, err := a.Store.Members(ctx, c.ID, false)
 	if err != nil {
 		return nil, err
 	}
 	led := map[int64]bool{}
-	if !actor.IsAdmin() {
-		affs, err := a.Store.AffiliationsOfUser(ctx, actor.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, af := range affs {
-			if af.Role == model.AffiliationLead {
-				led[af.CommunityID] = true
-			}
+	affs, err := a.Store.AffiliationsOfUser(ctx, actor.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, af := range affs {
+		if af.Role == model.AffiliationLead {
+			led[af.CommunityID] = true
 		}
 	}
 	byCommunity := map[int64]*model.BallotInput{}
@@ -227,9 +267,17 @@ func (a *App) voters(ctx context.Context, actor *model.User, c *model.Consortium
 	}
 	var out []Voter
 	for _, m := range members {
-		if m.HasRole(model.RoleReactPrioritize) && (actor.IsAdmin() || led[m.CommunityID]) {
-			out = append(out, Voter{CommunityID: m.CommunityID, CommunitySlug: m.CommunitySlug, CommunityName: m.CommunityName, Ballot: byCommunity[m.CommunityID]})
+		if !m.HasRole(model.RoleReactPrioritize) || !(actor.IsAdmin() || led[m.CommunityID]) {
+			continue
 		}
+		vt := Voter{CommunityID: m.CommunityID, CommunitySlug: m.CommunitySlug, CommunityName: m.CommunityName}
+		if b, cast := byCommunity[m.CommunityID]; cast {
+			vt.Cast = true
+			if led[m.CommunityID] {
+				vt.Ballot = b
+			}
+		}
+		out = append(out, vt)
 	}
 	return out, nil
 }
@@ -247,10 +295,14 @@ func (a *App) drivers(ctx context.Context, r *model.Round) ([]Driver, error) {
 	if err != nil {
 		return nil, err
 	}
+	pledging, err := a.Store.PledgingCommunities(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Driver, 0, len(list))
 	for _, in := range list {
 		re := reactions[in.ID]
-		out = append(out, Driver{InitiativeID: in.ID, Title: in.Title, Slug: in.Slug, Interested: len(in.Interested), CoFunding: len(in.CoFunded),
+		out = append(out, Driver{InitiativeID: in.ID, Title: in.Title, Slug: in.Slug, Interested: len(in.Interested), CoFunding: pledging[in.ID],
 			Narratives: len(in.Narratives), HoursLow: in.HoursLow, HoursHigh: in.HoursHigh,
 			Resonated: re[model.ReactionResonated], NotResonated: re[model.ReactionNotResonated], Neutral: re[model.ReactionNeutral]})
 	}
@@ -290,6 +342,9 @@ func (a *App) CastBallot(ctx context.Context, actor *model.User, roundID int64, 
 		if err := leadOf(ctx, tx, actor, com); err != nil {
 			return err
 		}
+		if com.ArchivedAt != nil {
+			return forbidden("%s is archived, so it cannot vote.", com.Name)
+		}
 		m, err := tx.CurrentMember(ctx, c.ID, com.ID)
 		if err != nil || !m.HasRole(model.RoleReactPrioritize) {
 			return forbidden("%s does not have the react & prioritize role in %s, so it cannot vote.", com.Name, c.Name)
@@ -318,6 +373,15 @@ func (a *App) PublishResults(ctx context.Context, actor *model.User, roundID int
 		if st := r.State(a.now()); st != model.RoundClosed {
 			return model.Errorf(model.EConflict, "Only a closed, unpublished round can be published (this one is %s).", st)
 		}
+		ballots, err := tx.Ballots(ctx, r.ID)
+		if err != nil {
+			return err
+		}
+		// The audit keeps which ballots the published result leaves out, and why.
+		_, excluded, err := countedBallots(ctx, tx, r, ballots, a.now())
+		if err != nil {
+			return err
+		}
 		if err := tx.SetRoundPublished(ctx, r.ID); err != nil {
 			return err
 		}
@@ -326,52 +390,8 @@ func (a *App) PublishResults(ctx context.Context, actor *model.User, roundID int
 			URL: fmt.Sprintf("/rounds/%d", r.ID), Importance: model.ImportanceResult}, nil); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, actor, "round.publish", "round", idStr(r.ID), nil, nil)
+		return tx.Audit(ctx, actor, "round.publish", "round", idStr(r.ID), nil, map[string]any{"ballots_not_counted": excluded})
 	})
-}
-
-// ApplyPriorities sets the next quarter's priorities from a closed round in
-// one step: the ranked initiatives move to upcoming in the result's order
-// (ties keep the same priority order by title). Staff only.
-func (a *App) ApplyPriorities(ctx context.Context, actor *model.User, roundID int64) ([]int64, error) {
-	if err := requireAdmin(actor); err != nil {
-		return nil, err
-	}
-	var order []int64
-	err := a.inTx(ctx, func(tx *storage.Tx) error {
-		r, err := tx.RoundByID(ctx, roundID)
-		if err != nil {
-			return err
-		}
-		if st := r.State(a.now()); st != model.RoundClosed && st != model.RoundPublished {
-			return model.Errorf(model.EConflict, "The round is %s; priorities come from a closed round.", st)
-		}
-		ballots, err := tx.Ballots(ctx, r.ID)
-		if err != nil {
-			return err
-		}
-		if len(ballots) == 0 {
-			return model.Errorf(model.EConflict, "No ballots were cast in this round.")
-		}
-		res, err := tallyRound(r, ballots)
-		if err != nil {
-			return err
-		}
-		byName := candidateNames(r)
-		for _, tier := range res.Ranking {
-			for _, name := range tier {
-				order = append(order, byName[name])
-			}
-		}
-		if err := tx.SetPriorities(ctx, order, actor, fmt.Sprintf("Prioritized in %s (%s).", r.Title, r.Quarter)); err != nil {
-			return err
-		}
-		if err := tx.SetRoundApplied(ctx, r.ID); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, actor, "round.apply", "round", idStr(r.ID), nil, map[string]any{"order": order})
-	})
-	return order, err
 }
 
 // candidateLabel names a candidate in a tally: its title, made unique with
@@ -496,7 +516,12 @@ func (a *App) ExportBallots(ctx context.Context, actor *model.User, roundID int6
 	if err != nil {
 		return "", nil, err
 	}
-	e := Election(v.Round, ballots)
+	// The export holds the counted ballots, so re-counting it gives the result shown.
+	counted, _, err := countedBallots(ctx, a.Store, v.Round, ballots, a.now())
+	if err != nil {
+		return "", nil, err
+	}
+	e := Election(v.Round, counted)
 	var buf bytes.Buffer
 	base := fmt.Sprintf("round-%d-%s", v.ID, v.Quarter)
 	switch format {
@@ -528,5 +553,10 @@ func (a *App) Rounds(ctx context.Context, actor *model.User, consortiumRef strin
 		return nil, nil, err
 	}
 	rs, err := a.Store.RoundsOf(ctx, c.ID)
+	if actor == nil {
+		for _, r := range rs {
+			r.ClosedEarlyBy = ""
+		}
+	}
 	return c, rs, err
 }

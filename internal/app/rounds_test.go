@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"consortia/internal/app"
 	"consortia/internal/model"
 	"consortia/internal/storage"
 	"consortia/internal/storage/storagetest"
@@ -148,9 +149,15 @@ func TestQuarterlyPrioritization(t *testing.T) {
 		}
 
 		// One step sets the next quarter's priorities.
-		order, err := f.a.ApplyPriorities(f.ctx, f.admin, r.ID)
-		if err != nil || fmt.Sprint(order) != fmt.Sprint([]int64{dash, alerts, quotas}) {
-			t.Fatalf("apply: %v %v", order, err)
+		for _, id := range ids {
+			if err := s.SetInitiativeStatus(f.ctx, id, model.StatusIdea, model.StatusCandidate, f.admin, "", nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		applied, err := f.a.ApplyPriorities(f.ctx, f.admin, r.ID, app.ApplyChoice{Count: 3})
+		if err != nil || len(applied.Moved) != 3 || applied.Moved[0].InitiativeID != dash || applied.Moved[1].InitiativeID != alerts ||
+			applied.Moved[2].InitiativeID != quotas || len(applied.NotMoved) != 0 {
+			t.Fatalf("apply: %+v %v", applied, err)
 		}
 		list, _, _ := f.a.ListInitiatives(f.ctx, nil, model.InitiativeFilter{Status: model.StatusUpcoming})
 		if len(list) != 3 || list[0].ID != dash || list[2].ID != quotas {

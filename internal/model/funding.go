@@ -144,6 +144,11 @@ const (
 	PledgeLapsed    = "lapsed"    // not in the resolved set at close
 )
 
+// LivePledgeStates are the states of a pledge that makes its community a
+// co-funder: open or committed (invoiced and paid included); not a draft,
+// withdrawn or lapsed. Every count of co-funding communities uses them.
+var LivePledgeStates = []string{PledgeOpen, PledgeCommitted, PledgeInvoiced, PledgePaid}
+
 // PledgeStateLabel is the human name of a pledge state.
 func PledgeStateLabel(s string) string {
 	switch s {

@@ -50,6 +50,9 @@ type Round struct {
 	LiveResults    bool            `json:"live_results" doc:"Show results while open; by default they are hidden until close."`
 	PublishedAt    *time.Time      `json:"published_at,omitempty"`
 	AppliedAt      *time.Time      `json:"applied_at,omitempty" doc:"When the upcoming roadmap was set from this round."`
+	ClosedEarlyAt  *time.Time      `json:"closed_early_at,omitempty" doc:"When staff closed the round before its scheduled time (closes_at is then the actual closing time)."`
+	ClosedEarlyBy  string          `json:"closed_early_by,omitempty"`
+	CloseReason    string          `json:"close_reason,omitempty" doc:"Why staff closed it early."`
 	Candidates     []InitiativeRef `json:"candidates"`
 	Weights        map[int64]int   `json:"weights" doc:"Community id → ballot weight (default 1)."`
 	BallotCount    int             `json:"ballot_count"`
@@ -280,4 +283,7 @@ type Ballot struct {
 	CastByName    string      `json:"cast_by"`
 	CastAt        time.Time   `json:"cast_at"`
 	Ballot        BallotInput `json:"ballot"`
+	// CommunityArchivedAt is when the voting community was archived, if it
+	// is: an archived community's ballot does not count.
+	CommunityArchivedAt *time.Time `json:"-"`
 }

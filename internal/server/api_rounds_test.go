@@ -158,7 +158,8 @@ func TestAPIRounds(t *testing.T) {
 		bad["quarter"] = "2027-Q2"
 		prWant(t, "closing before opening", e.do("POST", base+"/rounds", e.adminToken, bad), 422, "body.closes_at")
 		bad["closes_at"] = "2027-01-17T12:00:00Z"
-		prWant(t, "a candidate out of scope", e.do("POST", base+"/rounds", e.adminToken, bad), 422, "body.candidate_ids")
+		bad["candidate_ids"] = []int64{dash, other.ID + 1000}
+		prWant(t, "a candidate that does not exist", e.do("POST", base+"/rounds", e.adminToken, bad), 422, "body.candidate_ids")
 		prWant(t, "ranked ballots counted by approval", e.do("POST", base+"/rounds", e.adminToken, map[string]any{"quarter": "2027-Q2",
 			"opens_at": "2027-01-10T11:00:00Z", "closes_at": "2027-01-17T12:00:00Z", "candidate_ids": []int64{dash, alerts}, "method": "approval"}), 422, "body.method")
 		prWant(t, "weight of an unknown community", e.do("POST", base+"/rounds", e.adminToken, map[string]any{"quarter": "2027-Q2",
@@ -257,7 +258,8 @@ func TestAPIRounds(t *testing.T) {
 		prWant(t, "unknown export format", e.do("GET", rpath+"/ballots?format=csv", "", nil), 422, "query.format")
 
 		prWant(t, "a lead applies", e.do("POST", rpath+"/apply", tokens["alpha"], nil), 403, "")
-		r = e.do("POST", rpath+"/apply", e.adminToken, nil)
+		prCandidates(e, dash, alerts, quotas)
+		r = e.do("POST", rpath+"/apply", e.adminToken, map[string]any{"count": 3})
 		prWant(t, "apply", r, 200, "")
 		applied := prDecode[map[string]any](t, r)
 		order := applied["order"].([]any)

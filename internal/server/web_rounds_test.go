@@ -96,6 +96,17 @@ func prConsortium(e *env, name, visibility string, titles []string, roles map[st
 	return c, ids
 }
 
+// prCandidates makes ideas candidates (as if their authors had filled in the
+// level-of-detail checklist), so applying a round may move them.
+func prCandidates(e *env, ids ...int64) {
+	e.t.Helper()
+	for _, id := range ids {
+		if err := e.app.Store.SetInitiativeStatus(context.Background(), id, model.StatusIdea, model.StatusCandidate, e.admin, "", nil); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+}
+
 var prLocation = regexp.MustCompile(`^/(meetings|demos|rounds)/(\d+)$`)
 
 // prCreated returns the id in a 303's Location.
@@ -361,10 +372,11 @@ func TestWebQuarterlyPrioritization(t *testing.T) {
 
 		// One step sets next quarter's priorities; the page links to them.
 		prStatus(t, "members cannot apply", alpha.post(rpage+"/apply", nil), 403)
-		r = staff.post(rpage+"/apply", nil)
+		prCandidates(e, dash, alerts, quotas)
+		r = staff.post(rpage+"/apply", url.Values{"places": {"count"}, "count": {"3"}})
 		prStatus(t, "apply", r, 303)
 		r = staff.get(rpage)
-		has(t, r, "The upcoming roadmap is set from this round: 3 initiatives", "priorities were set from this round on", `href="/roadmap?consortium=`+c.Slug+`#col-upcoming"`)
+		has(t, r, "Moved to upcoming, in this order: Dashboards, Alerts, Quotas.", "priorities were set from this round on", `href="/roadmap?consortium=`+c.Slug+`#col-upcoming"`)
 		list, _, err := e.app.ListInitiatives(context.Background(), nil, model.InitiativeFilter{Status: model.StatusUpcoming})
 		if err != nil || len(list) != 3 || list[0].ID != dash || list[1].ID != alerts || list[2].ID != quotas {
 			t.Fatalf("upcoming: %v %v", list, err)

@@ -5,26 +5,28 @@ import (
 	"database/sql"
 	"encoding/json"
 	"strconv"
+	"time"
 
 	"consortia/internal/model"
 )
 
 const roundSelect = `SELECT r.id, r.consortium_id, c.slug, c.name, r.title, r.quarter, r.ballot_type, r.method, r.strength, r.unranked,
 	r.max_score, r.dot_points, r.opens_at, r.closes_at, r.live_results, r.published_at, r.applied_at, r.created_at,
+	r.closed_early_at, r.closed_early_by, r.close_reason,
 	(SELECT COUNT(*) FROM ballots b WHERE b.round_id = r.id)
 	FROM rounds r JOIN consortia c ON c.id = r.consortium_id`
 
 func scanRound(sc interface{ Scan(...any) error }) (*model.Round, error) {
 	var r model.Round
-	var published, applied sql.NullTime
+	var published, applied, closedEarly sql.NullTime
 	err := sc.Scan(&r.ID, &r.ConsortiumID, &r.ConsortiumSlug, &r.ConsortiumName, &r.Title, &r.Quarter, &r.BallotType, &r.Method,
 		&r.Strength, &r.Unranked, &r.MaxScore, &r.DotPoints, &r.OpensAt, &r.ClosesAt, &r.LiveResults, &published, &applied,
-		&r.CreatedAt, &r.BallotCount)
+		&r.CreatedAt, &closedEarly, &r.ClosedEarlyBy, &r.CloseReason, &r.BallotCount)
 	if err != nil {
 		return nil, mapError(err)
 	}
 	r.OpensAt, r.ClosesAt, r.CreatedAt = r.OpensAt.UTC(), r.ClosesAt.UTC(), r.CreatedAt.UTC()
-	r.PublishedAt, r.AppliedAt = nullTime(published), nullTime(applied)
+	r.PublishedAt, r.AppliedAt, r.ClosedEarlyAt = nullTime(published), nullTime(applied), nullTime(closedEarly)
 	r.Candidates, r.Weights = []model.InitiativeRef{}, map[int64]int{}
 	return &r, nil
 }
@@ -83,6 +85,19 @@ func (q queries) setRoundParts(ctx context.Context, id int64, in model.RoundInpu
 func (q queries) SetRoundPublished(ctx context.Context, id int64) error {
 	_, err := q.exec(ctx, `UPDATE rounds SET published_at = ? WHERE id = ? AND published_at IS NULL`, now(), id)
 	return err
+}
+
+// CloseRoundEarly closes an open round now, recording who closed it and why.
+// The caller checks that the round is open; the condition here only makes a
+// concurrent second close a no-op (it reports false).
+func (q queries) CloseRoundEarly(ctx context.Context, id int64, at time.Time, by, reason string) (bool, error) {
+	res, err := q.exec(ctx, `UPDATE rounds SET closes_at = ?, closed_early_at = ?, closed_early_by = ?, close_reason = ?
+		WHERE id = ? AND closed_early_at IS NULL AND published_at IS NULL`, at, at, by, reason, id)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // SetRoundApplied records that the roadmap was set from the round.
@@ -183,7 +198,7 @@ func (q queries) CastBallot(ctx context.Context, roundID, communityID int64, by 
 
 // Ballots lists a round's ballots.
 func (q queries) Ballots(ctx context.Context, roundID int64) ([]model.Ballot, error) {
-	rows, err := q.query(ctx, `SELECT b.community_id, c.name, b.cast_by_name, b.cast_at, b.ballot FROM ballots b
+	rows, err := q.query(ctx, `SELECT b.community_id, c.name, c.archived_at, b.cast_by_name, b.cast_at, b.ballot FROM ballots b
 		JOIN communities c ON c.id = b.community_id WHERE b.round_id = ? ORDER BY b.community_id`, roundID)
 	if err != nil {
 		return nil, err
@@ -193,13 +208,14 @@ func (q queries) Ballots(ctx context.Context, roundID int64) ([]model.Ballot, er
 	for rows.Next() {
 		var b model.Ballot
 		var raw string
-		if err := rows.Scan(&b.CommunityID, &b.CommunityName, &b.CastByName, &b.CastAt, &raw); err != nil {
+		var archived sql.NullTime
+		if err := rows.Scan(&b.CommunityID, &b.CommunityName, &archived, &b.CastByName, &b.CastAt, &raw); err != nil {
 			return nil, mapError(err)
 		}
 		if err := json.Unmarshal([]byte(raw), &b.Ballot); err != nil {
 			return nil, err
 		}
-		b.CastAt = b.CastAt.UTC()
+		b.CastAt, b.CommunityArchivedAt = b.CastAt.UTC(), nullTime(archived)
 		out = append(out, b)
 	}
 	return out, mapError(rows.Err())
@@ -225,6 +241,39 @@ func (q queries) SetPriorities(ctx context.Context, ordered []int64, by *model.U
 		}
 		if _, err := q.exec(ctx, `UPDATE initiatives SET priority = ?, updated_at = ? WHERE id = ?`, prio, now(), id); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// LastMemberEvents returns, per community, the last membership event of a
+// consortium at or before a time: what the community was then.
+func (q queries) LastMemberEvents(ctx context.Context, consortiumID int64, at time.Time) (map[int64]model.MemberEvent, error) {
+	rows, err := q.query(ctx, `SELECT community_id, action, roles, at FROM consortium_member_events
+		WHERE consortium_id = ? AND at <= ? ORDER BY at, id`, consortiumID, at)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]model.MemberEvent{}
+	for rows.Next() {
+		var e model.MemberEvent
+		var roles string
+		if err := rows.Scan(&e.CommunityID, &e.Action, &roles, &e.At); err != nil {
+			return nil, mapError(err)
+		}
+		e.Roles, e.At = splitRoles(roles), e.At.UTC()
+		out[e.CommunityID] = e
+	}
+	return out, mapError(rows.Err())
+}
+
+// AddToScope adds initiatives to a consortium's scope (a round's candidates
+// picked from outside it).
+func (q queries) AddToScope(ctx context.Context, consortiumID int64, initiativeIDs []int64) error {
+	for _, id := range initiativeIDs {
+		if _, err := q.exec(ctx, `INSERT INTO consortium_initiatives (consortium_id, initiative_id) VALUES (?, ?)`, consortiumID, id); err != nil {
+			return conflictAs(err, "candidate_ids", "names an initiative that does not exist")
 		}
 	}
 	return nil

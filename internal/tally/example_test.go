@@ -83,6 +83,7 @@ func ExampleWriteResultJSON() {
 	//     {"candidate": "B", "total": 2},
 	//     {"candidate": "A", "total": 1}
 	//   ],
+	//   "summary": ["B wins with 2 approvals, 1 more than A."],
 	//   "explanation": [
 	//     "Counted 2 ballots: each candidate's total is the number of ballots approving it.",
 	//     "B: approved on 2 ballots.",

@@ -37,9 +37,9 @@ func explainSchulze(e *Election, o Options, s *schulzeCount) []string {
 		}
 		strength := strengthText(o.Strength, s.links.byRank[rank])
 		if n <= explainPathsUpTo {
-			return fmt.Sprintf("%s's strongest path to %s is %s with strength %s", names[from], names[to], pathText(names, findPath(s.links, from, to, rank)), strength)
+			return fmt.Sprintf("%s strongest path to %s is %s with strength %s", possessive(names[from]), names[to], pathText(names, findPath(s.links, from, to, rank)), strength)
 		}
-		return fmt.Sprintf("%s's strongest path to %s has strength %s", names[from], names[to], strength)
+		return fmt.Sprintf("%s strongest path to %s has strength %s", possessive(names[from]), names[to], strength)
 	}
 	winners := s.tiers[0]
 	if n > 1 && n <= explainPathsUpTo {
@@ -416,6 +416,14 @@ func plural(n int64, one, many string) string {
 		return "1 " + one
 	}
 	return strconv.FormatInt(n, 10) + " " + many
+}
+
+// possessive writes "Alerts'" for a name ending in s and "Quota's" otherwise.
+func possessive(name string) string {
+	if strings.HasSuffix(name, "s") || strings.HasSuffix(name, "S") {
+		return name + "'"
+	}
+	return name + "'s"
 }
 
 func formatNumber(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

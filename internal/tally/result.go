@@ -44,6 +44,9 @@ type Result struct {
 	// Majorities are the head-to-head wins in the order ranked pairs
 	// considered them, and whether each was locked in.
 	Majorities []Majority `json:"majorities,omitempty"`
+	// Summary leads the explanation: two or three plain sentences saying
+	// who won and by what margin, and any tie.
+	Summary []string `json:"summary"`
 	// Explanation says in plain sentences how the result came about.
 	Explanation []string `json:"explanation"`
 }

@@ -19,16 +19,19 @@ func Tally(e Election, opts Options) (*Result, error) {
 	if (o.Method == MethodSchulze || o.Method == MethodRankedPairs || o.Method == MethodBorda) && len(e.Candidates) > maxPairwiseCandidates {
 		return nil, inputErr(ErrInvalid, "candidates", "method %s supports at most %d candidates, got %d", o.Method, maxPairwiseCandidates, len(e.Candidates))
 	}
+	var r *Result
 	switch o.Method {
 	case MethodSchulze:
-		return tallySchulze(&e, o), nil
+		r = tallySchulze(&e, o)
 	case MethodRankedPairs:
-		return tallyRankedPairs(&e, o), nil
+		r = tallyRankedPairs(&e, o)
 	case MethodBorda:
-		return tallyBorda(&e, o), nil
+		r = tallyBorda(&e, o)
 	default:
-		return tallyCardinal(&e, o), nil
+		r = tallyCardinal(&e, o)
 	}
+	r.Summary = summarize(r)
+	return r, nil
 }
 
 // maxPairwiseCandidates bounds the pairwise methods, whose memory grows with

@@ -217,6 +217,9 @@ func (ui *UI) consortiumPage(r *http.Request) (*Page, error) {
 		}
 		d.Timeline = append(d.Timeline, timelineItem{At: e.At, Kind: "member", Title: title, By: e.ByName, Roles: e.Roles})
 	}
+	if err := ui.roundClosesInTimeline(ctx, u, d); err != nil {
+		return nil, err
+	}
 	slices.SortStableFunc(d.Timeline, func(a, b timelineItem) int { return a.At.Compare(b.At) })
 
 	if u != nil && !d.Closed {

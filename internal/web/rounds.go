@@ -48,6 +48,22 @@ func methodLabel(m string) string {
 	return m
 }
 
+// MethodPhrase names the round's method inside a sentence: "counted by dot
+// voting".
+func (d *roundData) MethodPhrase() string { return methodPhrase(d.Method) }
+
+func methodPhrase(m string) string {
+	switch m {
+	case "schulze":
+		return "the Schulze method"
+	case "ranked-pairs":
+		return "ranked pairs (Tideman)"
+	case "borda":
+		return "the Borda count"
+	}
+	return strings.ToLower(methodLabel(m))
+}
+
 func ballotLabel(t string) string {
 	switch t {
 	case model.BallotRanked:
@@ -85,6 +101,7 @@ type roundsData struct {
 	CanManage  bool
 	Closed     bool
 	Candidates []model.InitiativeRef
+	Picker     *candidatePicker
 	Voters     []model.Member // members with the react & prioritize role, for weights
 }
 
@@ -119,6 +136,13 @@ func (ui *UI) roundsPage(r *http.Request) (*Page, error) {
 			if in.Status == model.StatusCandidate || in.Status == model.StatusUpcoming {
 				p.Form.Add("round.candidate_ids", strconv.FormatInt(in.ID, 10))
 			}
+		}
+		if f := filteredForm(r.URL.Query(), "round."); f != nil {
+			p.Form = f
+		}
+		src := pickerSource(r, p.Form, "round.")
+		if d.Picker, err = ui.candidateChoices(ctx, u, c, src.Get("candidate_q"), src["candidate_ids"]); err != nil {
+			return nil, err
 		}
 	}
 	return p, nil
@@ -237,6 +261,7 @@ func (ui *UI) CreateRound() http.Handler {
 type roundFormData struct {
 	*app.RoundView
 	Candidates []model.InitiativeRef
+	Picker     *candidatePicker
 	Voters     []model.Member
 	Locked     bool // a ballot is cast: the round can no longer change
 }
@@ -264,6 +289,10 @@ func (ui *UI) roundFormPage(r *http.Request) (*Page, error) {
 		if m.HasRole(model.RoleReactPrioritize) {
 			d.Voters = append(d.Voters, m)
 		}
+	}
+	src := pickerSource(r, roundValues(v.Round), "")
+	if d.Picker, err = ui.candidateChoices(ctx, u, v.Consortium, src.Get("candidate_q"), src["candidate_ids"]); err != nil {
+		return nil, err
 	}
 	return ui.page(r, "Edit "+v.Title+" · "+v.ConsortiumName, "consortia", d), nil
 }
@@ -296,6 +325,9 @@ func (ui *UI) EditRoundForm() http.Handler {
 			return
 		}
 		p.Form = roundValues(p.Data.(*roundFormData).Round)
+		if f := filteredForm(r.URL.Query(), ""); f != nil {
+			p.Form = f
+		}
 		ui.render(w, r, http.StatusOK, "round_form", p)
 	})
 }
@@ -357,14 +389,17 @@ type weightRow struct {
 
 // ballotForm is one community's ballot on the page.
 type ballotForm struct {
-	Key   string // form key: ballot_<slug>
-	Slug  string
-	Name  string
-	Cast  bool
-	Open  bool // expanded
-	Items []ballotItem
-	N     int
-	Spent int
+	Key  string // form key: ballot_<slug>
+	Slug string
+	Name string
+	Cast bool
+	// Sealed: cast, but the reader does not lead the community, so its
+	// content is not shown (staff casting for it replace it blind).
+	Sealed bool
+	Open   bool // expanded
+	Items  []ballotItem
+	N      int
+	Spent  int
 }
 
 type ballotItem struct {
@@ -489,7 +524,8 @@ func driverRows(ds []app.Driver) []driverRow {
 // newBallotForm lays out a community's ballot: from what was just posted
 // when that failed, else from the ballot it cast, else empty.
 func newBallotForm(rd *model.Round, vt app.Voter, key string, posted url.Values, open bool) ballotForm {
-	bf := ballotForm{Key: key, Slug: vt.CommunitySlug, Name: vt.CommunityName, Cast: vt.Ballot != nil, Open: open || vt.Ballot == nil, N: len(rd.Candidates)}
+	bf := ballotForm{Key: key, Slug: vt.CommunitySlug, Name: vt.CommunityName, Cast: vt.Cast, Sealed: vt.Cast && vt.Ballot == nil,
+		Open: open || !vt.Cast, N: len(rd.Candidates)}
 	rank := map[int64]int{}
 	approved := map[int64]bool{}
 	var b model.BallotInput
@@ -691,11 +727,50 @@ func (ui *UI) PublishRound() http.Handler {
 	})
 }
 
-// ApplyRound sets the next quarter's priorities from a closed round (staff).
+// ApplyRound sets the next quarter's priorities from a published round
+// (staff): the first tier, or the number of initiatives the form names.
 func (ui *UI) ApplyRound() http.Handler {
 	return ui.roundAction("apply", func(r *http.Request, id int64) (string, error) {
-		order, err := ui.app.ApplyPriorities(r.Context(), user(r), id)
-		return fmt.Sprintf("The upcoming roadmap is set from this round: %s in the order of the result.", plural(len(order), "initiative")), err
+		var choice app.ApplyChoice
+		if r.PostForm.Get("places") == "count" {
+			n, err := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("count")))
+			if err != nil || n < 1 {
+				return "", fieldProblem("count", "must be a whole number of initiatives, at least 1")
+			}
+			choice.Count = n
+		}
+		applied, err := ui.app.ApplyPriorities(r.Context(), user(r), id, choice)
+		if err != nil {
+			return "", err
+		}
+		return appliedMessage(applied), nil
+	})
+}
+
+// appliedMessage says what applying a round did, naming each initiative
+// that was not moved and why.
+func appliedMessage(a *app.AppliedRound) string {
+	titles := make([]string, len(a.Moved))
+	for i, m := range a.Moved {
+		titles[i] = m.Title
+	}
+	msg := "Nothing was moved to upcoming."
+	if len(titles) > 0 {
+		msg = fmt.Sprintf("Moved to upcoming, in this order: %s.", strings.Join(titles, ", "))
+	}
+	for _, n := range a.NotMoved {
+		msg += fmt.Sprintf(" %s: %s", n.Title, n.Reason)
+	}
+	return msg
+}
+
+// CloseRound closes an open round before its time, with a reason (staff).
+func (ui *UI) CloseRound() http.Handler {
+	return ui.roundAction("close", func(r *http.Request, id int64) (string, error) {
+		if _, err := ui.app.CloseRound(r.Context(), user(r), id, r.PostForm.Get("reason")); err != nil {
+			return "", err
+		}
+		return "Voting is closed. Check the results, then publish them.", nil
 	})
 }
 
