@@ -1175,14 +1175,16 @@ type WhatIfView struct {
 	Amount   int64  `json:"amount" doc:"What the hypothetical pledge would give (0 if its condition would not hold)."`
 	Active   bool   `json:"active"`
 	// Unlocked is the others' money the pledge brings in on top of its own.
-	Unlocked        int64    `json:"unlocked"`
-	DeltaCollected  int64    `json:"delta_collected"`
-	CollectedBefore int64    `json:"collected_before"`
-	CollectedAfter  int64    `json:"collected_after"`
-	NewlyActive     []string `json:"newly_active" doc:"Names of the pledgers that would take effect (\"Anonymous\" for anonymous ones)."`
-	FundedBefore    bool     `json:"funded_before"`
-	FundedAfter     bool     `json:"funded_after"`
-	Goal            int64    `json:"goal"`
+	Unlocked         int64    `json:"unlocked"`
+	DeltaCollected   int64    `json:"delta_collected"`
+	CollectedBefore  int64    `json:"collected_before"`
+	CollectedAfter   int64    `json:"collected_after"`
+	NewlyActive      []string `json:"newly_active" doc:"Names of the other pledgers that would take effect (\"Anonymous\" for anonymous ones); the reader's own community is in your_pledge_active instead."`
+	YourPledgeActive bool     `json:"your_pledge_active" doc:"The waiting pledge of the reader's own community would take effect."`
+	YouPledged       bool     `json:"you_pledged" doc:"The reader's community already has a pledge on this goal: the what-if is about a pledge by another community."`
+	FundedBefore     bool     `json:"funded_before"`
+	FundedAfter      bool     `json:"funded_after"`
+	Goal             int64    `json:"goal"`
 }
 
 // WhatIf computes, with the same resolver, what a new firm (or conditional)
@@ -1247,7 +1249,17 @@ func (a *App) WhatIf(ctx context.Context, actor *model.User, goalID, amount int6
 		CollectedBefore: res.CollectedBefore, CollectedAfter: res.CollectedAfter, NewlyActive: []string{}, FundedBefore: res.FundedBefore,
 		FundedAfter: res.FundedAfter, Goal: g.Goal.Amount}
 	for _, id := range res.NewlyActive {
+		// The reader's own pledge is "your pledge", not their community's name.
+		if p := bySlug[id]; p != nil && vw.mine[p.CommunityID] {
+			out.YourPledgeActive = true
+			continue
+		}
 		out.NewlyActive = append(out.NewlyActive, nameFor(vw, bySlug[id]))
+	}
+	for _, p := range ps[goalID] {
+		if model.PledgeLive(p.State) && vw.mine[p.CommunityID] {
+			out.YouPledged = true
+		}
 	}
 	sort.Strings(out.NewlyActive)
 	return out, nil
