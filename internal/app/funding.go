@@ -1496,12 +1496,8 @@ func (a *App) fundingEvent(ctx context.Context, tx *storage.Tx, actor *model.Use
 // pledgeEvents announces a pledge that now counts and, when it makes the
 // goal's resolved total reach the goal, that the goal is reached.
 func (a *App) pledgeEvents(ctx context.Context, tx *storage.Tx, actor *model.User, g *model.FundingGoal, p *model.Pledge, fundedBefore bool) error {
-	who := p.CommunityName
-	if p.Anonymous {
-		who = "A community (anonymous)"
-	}
-	if err := a.fundingEvent(ctx, tx, actor, g, model.EventPledgeMade, "New pledge: "+g.Title,
-		fmt.Sprintf("%s pledged %s.", who, p.Terms()), model.ImportanceNews); err != nil {
+	if err := a.fundingEvent(ctx, tx, actor, g, model.EventPledgeMade, pledgeHeadline(p, g),
+		pledgeWho(p)+" pledged "+p.Terms()+".", model.ImportanceNews); err != nil {
 		return err
 	}
 	if fundedBefore {
@@ -1525,6 +1521,30 @@ func (a *App) pledgeEvents(ctx context.Context, tx *storage.Tx, actor *model.Use
 	return a.fundingEvent(ctx, tx, actor, g, model.EventGoalReached, "Goal reached: "+g.Title,
 		fmt.Sprintf("With today's pledges %s of %s is active. Staff close the goal to commit the pledges.",
 			model.Money{Amount: resolved(res).Collected, Currency: g.Goal.Currency}, g.Goal), model.ImportanceResult)
+}
+
+// pledgeWho names a pledger in news: "A community" when it is anonymous.
+func pledgeWho(p *model.Pledge) string {
+	if p.Anonymous {
+		return "A community"
+	}
+	return p.CommunityName
+}
+
+// pledgeHeadline says who pledged what towards which goal, e.g.
+// "Northfield pledged USD 5,000 to Per-course resource quotas".
+func pledgeHeadline(p *model.Pledge, g *model.FundingGoal) string {
+	what := "pledged " + p.Amount.String()
+	switch p.Kind {
+	case model.PledgeCrowdmatching:
+		what = "offered crowdmatching up to " + p.Amount.String()
+	case model.PledgeMatching:
+		what = "offered to match up to " + p.Amount.String()
+	}
+	if p.Condition != nil {
+		what += " (conditional)"
+	}
+	return pledgeWho(p) + " " + what + " to " + g.Title
 }
 
 // fundedNow reports whether the goal's open pledges reach its amount.
