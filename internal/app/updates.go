@@ -486,11 +486,7 @@ func (a *App) queueBatch(ctx context.Context, period string, now time.Time, b di
 				}
 			}
 		}
-		for _, d := range digests {
-			if d.Message.Channel != "" { // the others only retire notifications
-				n++
-			}
-		}
+		n = len(digests)
 		return tx.QueueDigests(ctx, period, digests)
 	})
 	return n, err
@@ -534,15 +530,8 @@ func (a *App) composeDigests(ctx context.Context, q interface {
 			}
 			if it.RequestID != nil {
 				item.Request = requests[*it.RequestID]
-				if requestClosed(item.Request, now) {
-					continue // nobody can answer it any more
-				}
 			}
 			its = append(its, item)
-		}
-		if len(its) == 0 {
-			msgs[i] = &model.OutboxMessage{} // nothing left to tell: retire them
-			return nil
 		}
 		msg, err := a.Site.Email(notify.Person{ID: u.UserID, Name: u.Name, Email: u.Email}, its, period, now)
 		if err != nil {

@@ -152,28 +152,8 @@ type Digest struct {
 // QueueDigests puts digests in the outbox and marks their notifications as
 // sent in them (so each appears in exactly one digest), in the caller's
 // transaction and in a few statements for many people.
-//
-// A digest without a message (nothing in it can still be sent, e.g.
-// requests past their deadline) retires its notifications instead.
-func (q queries) QueueDigests(ctx context.Context, period string, all []Digest) error {
+func (q queries) QueueDigests(ctx context.Context, period string, ds []Digest) error {
 	t := now()
-	var ds []Digest
-	var retired []any
-	for _, d := range all {
-		if d.Message != nil && d.Message.Channel != "" {
-			ds = append(ds, d)
-			continue
-		}
-		for _, id := range d.NotificationIDs {
-			retired = append(retired, id)
-		}
-	}
-	for start := 0; start < len(retired); start += 1000 {
-		chunk := retired[start:min(start+1000, len(retired))]
-		if _, err := q.exec(ctx, `UPDATE notifications SET state = 'retired' WHERE id IN (`+strings.TrimSuffix(strings.Repeat("?,", len(chunk)), ",")+`)`, chunk...); err != nil {
-			return err
-		}
-	}
 	// The messages, many to a statement; their ids come back by Message-ID.
 	for start := 0; start < len(ds); start += 50 {
 		chunk := ds[start:min(start+50, len(ds))]
