@@ -607,8 +607,12 @@ func (ui *UI) goalFormPage(r *http.Request) (*Page, error) {
 		return nil, err
 	}
 	// People look for a title, not for the order initiatives were made in.
-	slices.SortStableFunc(d.Initiatives, func(a, b *model.Initiative) int { return strings.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)) })
-	slices.SortStableFunc(d.Consortia, func(a, b *model.Consortium) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	slices.SortStableFunc(d.Initiatives, func(a, b *model.Initiative) int {
+		return strings.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title))
+	})
+	slices.SortStableFunc(d.Consortia, func(a, b *model.Consortium) int {
+		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+	})
 	return ui.page(r, "New funding goal", "funding", d), nil
 }
 
