@@ -1,7 +1,9 @@
 package server_test
 
 import (
+	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -95,6 +97,17 @@ func TestRequestsAskOnlyThoseWhoCanAnswer(t *testing.T) {
 		if got := u.recipientsOf("Reminder, cast your ballot"); !slices.Equal(got, []string{"gamma@example.org"}) {
 			t.Fatalf("the reminder went to %v, want gamma's lead only (alpha voted)", got)
 		}
+
+		// Over the API and on the round's page, for staff only.
+		path := "/api/v1/rounds/" + strconv.FormatInt(round.ID, 10) + "/remind"
+		wantStatus(t, "a lead reminds", e.do("POST", path, e.token(u.lead), nil), http.StatusForbidden)
+		if r := e.do("POST", path, e.adminToken, nil); r.status != http.StatusOK || r.json(t)["asked"] != 1.0 {
+			t.Fatalf("remind over the API: %d %s", r.status, r.body)
+		}
+		staff := e.browser()
+		staff.login("admin@example.org", testPassword)
+		has(t, staff.get("/rounds/"+strconv.FormatInt(round.ID, 10)), `action="/rounds/`+strconv.FormatInt(round.ID, 10)+`/remind"`)
+		wantStatus(t, "remind on the page", staff.post("/rounds/"+strconv.FormatInt(round.ID, 10)+"/remind", nil), http.StatusSeeOther)
 
 		if _, err := e.app.PostDemo(u.ctx, e.admin, "cloud-costs", model.DemoInput{Title: "Cost dashboards", Description: "A first look."}); err != nil {
 			t.Fatal(err)
