@@ -311,7 +311,7 @@ func (p *Page) fundingSection(f *app.Funding, err error) *fundingSection {
 func (ui *UI) whatIf(r *http.Request, goalID int64, amount string) (*app.WhatIfView, string) {
 	minor, ok := parseMinor(amount)
 	if !ok {
-		return nil, "Give an amount like 5000 or 5000.00 (at most 1,000,000,000)."
+		return nil, "Give an amount like 5,000 or 5000.50 (at most 1,000,000,000)."
 	}
 	w, err := ui.app.WhatIf(r.Context(), user(r), goalID, minor, nil)
 	if err != nil {
