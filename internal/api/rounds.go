@@ -247,6 +247,23 @@ func (h *Handler) publishRound(ctx context.Context, in *RoundPath) (*RoundOutput
 	return h.roundDetail(ctx, in.ID)
 }
 
+// RemindOutput says how many people a ballot reminder asked.
+type RemindOutput struct {
+	Body struct {
+		Asked int `json:"asked" doc:"Leads of eligible communities that have not voted, asked again."`
+	}
+}
+
+func (h *Handler) remindRound(ctx context.Context, in *RoundPath) (*RemindOutput, error) {
+	n, err := h.app.RemindBallots(ctx, actor(ctx), in.ID)
+	if err != nil {
+		return nil, h.fail(ctx, err)
+	}
+	out := &RemindOutput{}
+	out.Body.Asked = n
+	return out, nil
+}
+
 // CloseRoundInput closes an open round before its time (staff).
 type CloseRoundInput struct {
 	RoundPath
@@ -354,6 +371,7 @@ func (h *Handler) prioritizeRoutes(api huma.API, op func(id, method, path, summa
 	huma.Register(api, status(op("cast-ballot", http.MethodPut, "/rounds/{id}/ballots/{community}", "Cast or change a community's ballot while the round is open", rnd), http.StatusNoContent), h.castBallot)
 	huma.Register(api, op("publish-round", http.MethodPost, "/rounds/{id}/publish", "Publish a closed round's results (staff)", rnd), h.publishRound)
 	huma.Register(api, op("close-round", http.MethodPost, "/rounds/{id}/close", "Close an open round now, before its closing time, with a reason (staff)", rnd), h.closeRound)
+	huma.Register(api, op("remind-round", http.MethodPost, "/rounds/{id}/remind", "Remind the leads of eligible communities that have not voted (staff)", rnd), h.remindRound)
 	huma.Register(api, op("apply-round", http.MethodPost, "/rounds/{id}/apply", "Set the next quarter's priorities from a published round: the first tier, or the top count initiatives (staff)", rnd), h.applyPriorities)
 	huma.Register(api, op("export-ballots", http.MethodGet, "/rounds/{id}/ballots", "Download the anonymized ballots of a closed round, to re-tally with consortia tally", rnd), h.exportBallots)
 }

@@ -59,8 +59,8 @@ func TestDigestBatchChangedMeanwhile(t *testing.T) {
 		if len(msgs) != 1 || !strings.Contains(msgs[0].Text, "First news") || !strings.Contains(msgs[0].Text, "Second news") {
 			t.Fatalf("the digest should carry both: %+v", msgs)
 		}
-		if strings.Contains(msgs[0].Text, "Body of") {
-			t.Errorf("digests list titles, not bodies:\n%s", msgs[0].Text)
+		if !strings.Contains(msgs[0].Text, "Body of First news") || !strings.Contains(msgs[0].HTML, "Body of Second news") {
+			t.Errorf("a digest carries the text of the updates it lists:\n%s", msgs[0].Text)
 		}
 
 		// Sent by someone else between composing and queueing: nothing twice.

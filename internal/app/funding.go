@@ -1173,14 +1173,16 @@ type WhatIfView struct {
 	Amount   int64  `json:"amount" doc:"What the hypothetical pledge would give (0 if its condition would not hold)."`
 	Active   bool   `json:"active"`
 	// Unlocked is the others' money the pledge brings in on top of its own.
-	Unlocked        int64    `json:"unlocked"`
-	DeltaCollected  int64    `json:"delta_collected"`
-	CollectedBefore int64    `json:"collected_before"`
-	CollectedAfter  int64    `json:"collected_after"`
-	NewlyActive     []string `json:"newly_active" doc:"Names of the pledgers that would take effect (\"Anonymous\" for anonymous ones)."`
-	FundedBefore    bool     `json:"funded_before"`
-	FundedAfter     bool     `json:"funded_after"`
-	Goal            int64    `json:"goal"`
+	Unlocked         int64    `json:"unlocked"`
+	DeltaCollected   int64    `json:"delta_collected"`
+	CollectedBefore  int64    `json:"collected_before"`
+	CollectedAfter   int64    `json:"collected_after"`
+	NewlyActive      []string `json:"newly_active" doc:"Names of the other pledgers that would take effect (\"Anonymous\" for anonymous ones); the reader's own community is in your_pledge_active instead."`
+	YourPledgeActive bool     `json:"your_pledge_active" doc:"The waiting pledge of the reader's own community would take effect."`
+	YouPledged       bool     `json:"you_pledged" doc:"The reader's community already has a pledge on this goal: the what-if is about a pledge by another community."`
+	FundedBefore     bool     `json:"funded_before"`
+	FundedAfter      bool     `json:"funded_after"`
+	Goal             int64    `json:"goal"`
 }
 
 // WhatIf computes, with the same resolver, what a new firm (or conditional)
@@ -1245,7 +1247,17 @@ func (a *App) WhatIf(ctx context.Context, actor *model.User, goalID, amount int6
 		CollectedBefore: res.CollectedBefore, CollectedAfter: res.CollectedAfter, NewlyActive: []string{}, FundedBefore: res.FundedBefore,
 		FundedAfter: res.FundedAfter, Goal: g.Goal.Amount}
 	for _, id := range res.NewlyActive {
+		// The reader's own pledge is "your pledge", not their community's name.
+		if p := bySlug[id]; p != nil && vw.mine[p.CommunityID] {
+			out.YourPledgeActive = true
+			continue
+		}
 		out.NewlyActive = append(out.NewlyActive, nameFor(vw, bySlug[id]))
+	}
+	for _, p := range ps[goalID] {
+		if model.PledgeLive(p.State) && vw.mine[p.CommunityID] {
+			out.YouPledged = true
+		}
 	}
 	sort.Strings(out.NewlyActive)
 	return out, nil
@@ -1482,12 +1494,8 @@ func (a *App) fundingEvent(ctx context.Context, tx *storage.Tx, actor *model.Use
 // pledgeEvents announces a pledge that now counts and, when it makes the
 // goal's resolved total reach the goal, that the goal is reached.
 func (a *App) pledgeEvents(ctx context.Context, tx *storage.Tx, actor *model.User, g *model.FundingGoal, p *model.Pledge, fundedBefore bool) error {
-	who := p.CommunityName
-	if p.Anonymous {
-		who = "A community (anonymous)"
-	}
-	if err := a.fundingEvent(ctx, tx, actor, g, model.EventPledgeMade, "New pledge: "+g.Title,
-		fmt.Sprintf("%s pledged %s.", who, p.Terms()), model.ImportanceNews); err != nil {
+	if err := a.fundingEvent(ctx, tx, actor, g, model.EventPledgeMade, pledgeHeadline(p, g),
+		pledgeWho(p)+" pledged "+p.Terms()+".", model.ImportanceNews); err != nil {
 		return err
 	}
 	if fundedBefore {
@@ -1511,6 +1519,30 @@ func (a *App) pledgeEvents(ctx context.Context, tx *storage.Tx, actor *model.Use
 	return a.fundingEvent(ctx, tx, actor, g, model.EventGoalReached, "Goal reached: "+g.Title,
 		fmt.Sprintf("With today's pledges %s of %s is active. Staff close the goal to commit the pledges.",
 			model.Money{Amount: resolved(res).Collected, Currency: g.Goal.Currency}, g.Goal), model.ImportanceResult)
+}
+
+// pledgeWho names a pledger in news: "A community" when it is anonymous.
+func pledgeWho(p *model.Pledge) string {
+	if p.Anonymous {
+		return "A community"
+	}
+	return p.CommunityName
+}
+
+// pledgeHeadline says who pledged what towards which goal, e.g.
+// "Northfield pledged USD 5,000 to Per-course resource quotas".
+func pledgeHeadline(p *model.Pledge, g *model.FundingGoal) string {
+	what := "pledged " + p.Amount.String()
+	switch p.Kind {
+	case model.PledgeCrowdmatching:
+		what = "offered crowdmatching up to " + p.Amount.String()
+	case model.PledgeMatching:
+		what = "offered to match up to " + p.Amount.String()
+	}
+	if p.Condition != nil {
+		what += " (conditional)"
+	}
+	return pledgeWho(p) + " " + what + " to " + g.Title
 }
 
 // fundedNow reports whether the goal's open pledges reach its amount.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"consortia/internal/model"
 	"consortia/internal/storage"
@@ -422,6 +423,13 @@ func (a *App) emitStatus(ctx context.Context, tx *storage.Tx, actor *model.User,
 	e := model.Event{Kind: model.EventInitiativeStatus, Title: in.Title + ": " + model.StatusLabel(to), Body: note, URL: "/initiatives/" + in.Slug}
 	if to == model.StatusDone {
 		e.Audience, e.Title, e.Importance = model.AudienceAllMembers, "Delivered: "+in.Title, model.ImportanceResult
+		if len(in.CoFunded) > 0 {
+			names := make([]string, len(in.CoFunded))
+			for i, c := range in.CoFunded {
+				names[i] = c.Name
+			}
+			e.Body = strings.TrimSpace(e.Body + "\n\nCo-funded by " + model.JoinNames(names) + ".")
+		}
 		return a.emit(ctx, tx, actor, e, nil)
 	}
 	if to == model.StatusIdea || to == model.StatusCandidate {

@@ -183,8 +183,13 @@ func (a *App) PostDemo(ctx context.Context, actor *model.User, consortiumRef str
 			return err
 		}
 		req := &model.Request{Question: "Did this demo resonate with your community?", Options: []string{"Resonated", "Neutral", "Did not resonate"}}
+		// Leads answer for their member community.
+		to, err := askLeads(ctx, tx, c.ID, "", nil)
+		if err != nil {
+			return err
+		}
 		if err := a.emit(ctx, tx, actor, model.Event{Kind: model.EventDemoPosted, ConsortiumID: cid(c), Consortium: c.Name,
-			Title: "Demo: " + d.Title, Body: d.Description, URL: fmt.Sprintf("/demos/%d", d.ID)}, req); err != nil {
+			Title: "Demo: " + d.Title, Body: d.Description, URL: fmt.Sprintf("/demos/%d", d.ID), To: to}, req); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, actor, "demo.create", "demo", idStr(d.ID), nil, d)

@@ -43,9 +43,13 @@ func (a *App) CreateRound(ctx context.Context, actor *model.User, consortiumRef 
 			return err
 		}
 		deadline := r.ClosesAt
+		to, err := ballotAskees(ctx, tx, r)
+		if err != nil {
+			return err
+		}
 		if err := a.emit(ctx, tx, actor, model.Event{Kind: model.EventRoundOpened, ConsortiumID: cid(c), Consortium: c.Name,
 			Title: "Cast your ballot: " + r.Title, Body: fmt.Sprintf("Voting opens %s and closes %s. Members with the react & prioritize role cast one ballot per community.",
-				r.OpensAt.Format("2 Jan 15:04 MST"), r.ClosesAt.Format("2 Jan 15:04 MST")), URL: fmt.Sprintf("/rounds/%d", r.ID)},
+				r.OpensAt.Format("2 Jan 15:04 MST"), r.ClosesAt.Format("2 Jan 15:04 MST")), URL: fmt.Sprintf("/rounds/%d", r.ID), To: to},
 			&model.Request{Question: "Cast your community's ballot on the round's page.", Deadline: &deadline}); err != nil {
 			return err
 		}

@@ -99,6 +99,9 @@ func (a *App) emitEvent(ctx context.Context, tx *storage.Tx, actor *model.User, 
 		return nil // notifications not configured (tests of other features)
 	}
 	now := a.now()
+	if requestClosed(req, now) {
+		immediate = nil // too late to answer: it only shows on the site
+	}
 	for _, r := range immediate {
 		msg, err := a.Site.Email(notify.Person{ID: r.UserID, Name: r.Name, Email: r.Email}, []notify.Item{{Event: *e, Request: req}}, model.ModeImmediate, now)
 		if err != nil {
@@ -516,15 +519,19 @@ func (a *App) composeDigests(ctx context.Context, q interface {
 		if len(list) == 0 {
 			return nil
 		}
-		its := make([]notify.Item, len(list))
-		for j, it := range list {
-			its[j] = notify.Item{Event: it.Event}
-			// A digest lists titles and links, never bodies: skip
-			// rendering their Markdown (it was most of the work).
-			its[j].Event.Body = ""
-			if it.RequestID != nil {
-				its[j].Request = requests[*it.RequestID]
+		its := make([]notify.Item, 0, len(list))
+		for _, it := range list {
+			item := notify.Item{Event: it.Event}
+			// A digest lists titles and links; only updates, written to be
+			// read, carry their text. Skipping the other bodies' Markdown
+			// saves most of the work.
+			if it.Kind != model.EventUpdatePosted {
+				item.Event.Body = ""
 			}
+			if it.RequestID != nil {
+				item.Request = requests[*it.RequestID]
+			}
+			its = append(its, item)
 		}
 		msg, err := a.Site.Email(notify.Person{ID: u.UserID, Name: u.Name, Email: u.Email}, its, period, now)
 		if err != nil {
@@ -535,6 +542,12 @@ func (a *App) composeDigests(ctx context.Context, q interface {
 		return nil
 	})
 	return msgs, err
+}
+
+// requestClosed reports whether a request's deadline has passed: it is
+// no longer sent to anyone.
+func requestClosed(r *model.Request, now time.Time) bool {
+	return r != nil && r.Deadline != nil && !now.Before(*r.Deadline)
 }
 
 func recipientIDs(users []storage.Recipient) []int64 {

@@ -74,3 +74,36 @@ func TestSeed(t *testing.T) {
 		}
 	})
 }
+
+// TestSeedStartsWithACleanOutbox: the demo's sample history (rounds long
+// published, a digest of everything) is not mailed on start: nothing is
+// queued and no digest is due.
+func TestSeedStartsWithACleanOutbox(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		a := app.New(s, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		a.Password = auth.Params{Memory: 64, Time: 1, Threads: 1}
+		if err := a.ConfigureNotifications(ctx, "http://127.0.0.1:8080"); err != nil {
+			t.Fatal(err)
+		}
+		if err := demo.Seed(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		var events int
+		if err := s.DB().QueryRow(`SELECT COUNT(*) FROM events`).Scan(&events); err != nil || events == 0 {
+			t.Fatalf("the demo has no history on its pages: %d %v", events, err)
+		}
+		stats, err := s.OutboxStatus(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if stats.Pending != 0 {
+			t.Fatalf("the demo starts with %d messages queued", stats.Pending)
+		}
+		for _, period := range []string{model.ModeDaily, model.ModeWeekly} {
+			if n, err := a.SendDigests(ctx, period, true); err != nil || n != 0 {
+				t.Fatalf("%s digests on start: %d %v", period, n, err)
+			}
+		}
+	})
+}

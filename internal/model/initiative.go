@@ -108,7 +108,9 @@ type Money struct {
 	Currency string `json:"currency" doc:"ISO 4217 code."`
 }
 
-// String formats money for people, e.g. "USD 12,345.00".
+// String formats money for people: whole amounts without cents ("USD
+// 12,345"), others with them ("USD 12,345.50"). Every page, email and
+// message formats money here.
 func (m Money) String() string {
 	neg := m.Amount < 0
 	a := m.Amount
@@ -127,6 +129,9 @@ func (m Money) String() string {
 	sign := ""
 	if neg {
 		sign = "-"
+	}
+	if cents == 0 {
+		return fmt.Sprintf("%s%s %s", sign, m.Currency, b.String())
 	}
 	return fmt.Sprintf("%s%s %s.%02d", sign, m.Currency, b.String(), cents)
 }

@@ -52,6 +52,10 @@ type Event struct {
 	RequestID    *int64    `json:"request_id,omitempty"`
 	ActorName    string    `json:"actor_name"`
 	CreatedAt    time.Time `json:"created_at"`
+	// To, when not nil, replaces the audience for the event's notifications:
+	// the people who can answer its request (e.g. the leads of the
+	// communities that vote). Not stored.
+	To []int64 `json:"-"`
 }
 
 // Delivery modes of a channel.

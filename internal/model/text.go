@@ -119,3 +119,14 @@ func checkTextKind(p *Problems, field, value string, required bool, max int, mul
 		p.Add(field, "must be at most %d characters (got %d)", max, utf8.RuneCountInString(value))
 	}
 }
+
+// JoinNames lists names for reading: "A", "A and B", "A, B and C".
+func JoinNames(names []string) string {
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}

@@ -37,12 +37,15 @@ type Item struct {
 }
 
 type emailItem struct {
-	Title, Consortium, URL, Body, Kind string
-	BodyHTML                           template.HTML
-	When                               string
-	Question                           string
-	Answers                            []answerLink
-	Deadline                           string
+	Title, Consortium, URL, Kind string
+	// The event's text: plain in the text part, sanitized HTML in the other.
+	BodyText string
+	BodyHTML template.HTML
+	When     string
+	Question string
+	Answers  []answerLink
+	Deadline string
+	Repeats  int // more than 1: the same news, merged
 }
 
 type answerLink struct{ Label, URL string }
@@ -53,6 +56,8 @@ type emailGroup struct {
 	Results    []emailItem
 	News       []emailItem
 	Count      int
+	joined     []string // who joined the consortium, merged into one line
+	joinedAt   int      // index of that line in News
 }
 
 type emailData struct {
@@ -64,8 +69,10 @@ type emailData struct {
 
 func (s Site) emailItem(p Person, it Item, now time.Time) emailItem {
 	e := it.Event
-	ei := emailItem{Title: e.Title, Consortium: e.Consortium, URL: s.link(e.URL), Body: e.Body, BodyHTML: markdown.Render(e.Body),
-		Kind: e.Kind, When: e.CreatedAt.Format("Mon 2 Jan 15:04 MST")}
+	ei := emailItem{Title: e.Title, Consortium: e.Consortium, URL: s.link(e.URL), Kind: e.Kind, When: e.CreatedAt.Format("Mon 2 Jan 15:04 MST")}
+	if strings.TrimSpace(e.Body) != "" {
+		ei.BodyText, ei.BodyHTML = markdown.PlainText(e.Body), markdown.Render(e.Body)
+	}
 	if r := it.Request; r != nil {
 		ei.Question = r.Question
 		exp := now.Add(s.AnswerValidity)
@@ -80,6 +87,40 @@ func (s Site) emailItem(p Person, it Item, now time.Time) emailItem {
 		}
 	}
 	return ei
+}
+
+// mergeJoin folds a "… joined …" event into the group's line of new
+// members ("3 new members: A, B and C"), reporting whether there was one.
+func (g *emailGroup) mergeJoin(e model.Event) bool {
+	name := strings.TrimSuffix(e.Title, " joined "+e.Consortium)
+	if g.joined == nil {
+		g.joined = []string{name}
+		g.joinedAt = len(g.News)
+		return false // the first join is a line of its own, until a second comes
+	}
+	g.joined = append(g.joined, name)
+	ei := &g.News[g.joinedAt]
+	ei.Title = fmt.Sprintf("%d new members: %s", len(g.joined), model.JoinNames(g.joined))
+	ei.BodyText, ei.BodyHTML = "", ""
+	return true
+}
+
+// mergeRepeats folds items with the same title into one line, "(3 times)".
+func mergeRepeats(items []emailItem) []emailItem {
+	seen := map[string]int{}
+	count := map[string]int{}
+	var out []emailItem
+	for _, it := range items {
+		key := it.Kind + "\x00" + it.Title
+		if i, ok := seen[key]; ok {
+			count[key]++
+			out[i].Repeats = count[key]
+			continue
+		}
+		seen[key], count[key] = len(out), 1
+		out = append(out, it)
+	}
+	return out
 }
 
 // group orders items for reading: by consortium (the site-wide ones
@@ -99,6 +140,10 @@ func (s Site) group(p Person, items []Item, now time.Time) []emailGroup {
 			order = append(order, name)
 		}
 		ei := s.emailItem(p, it, now)
+		if it.Event.Kind == model.EventMemberJoined && g.mergeJoin(it.Event) {
+			g.Count++
+			continue
+		}
 		switch {
 		case it.Event.Importance >= model.ImportanceRequest:
 			g.Requests = append(g.Requests, ei)
@@ -123,6 +168,8 @@ func (s Site) group(p Person, items []Item, now time.Time) []emailGroup {
 	out := make([]emailGroup, len(order))
 	for i, name := range order {
 		out[i] = *byName[name]
+		out[i].News = mergeRepeats(out[i].News)
+		out[i].Results = mergeRepeats(out[i].Results)
 	}
 	return out
 }

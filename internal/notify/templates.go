@@ -12,19 +12,22 @@ Here is what happened across your consortia ({{.Total}} update{{if ne .Total 1}}
 == {{.Consortium}} ({{.Count}}) ==
 {{range .Requests}}
 * REQUEST: {{.Title}}{{if .Deadline}} (by {{.Deadline}}){{end}}
-  {{.Question}}
+{{with .BodyText}}
+{{.}}
+
+{{end}}  {{.Question}}
 {{range .Answers}}  - {{.Label}}: {{.URL}}
 {{end}}  {{.URL}}
 {{end}}{{range .Results}}
-* {{.Title}}
+* {{.Title}}{{if .Repeats}} ({{.Repeats}} times){{end}}
   {{.URL}}
-{{end}}{{range .News}}
-* {{.Title}}
+{{with .BodyText}}
+{{.}}
+{{end}}{{end}}{{range .News}}
+* {{.Title}}{{if .Repeats}} ({{.Repeats}} times){{end}}
   {{.URL}}
-{{end}}{{end}}{{if .Single}}{{range .Groups}}{{range .News}}
-{{.Body}}
-{{end}}{{range .Results}}
-{{.Body}}
+{{with .BodyText}}
+{{.}}
 {{end}}{{end}}{{end}}
 --
 You receive this because you take part in consortia on {{.Site}}.
@@ -45,15 +48,16 @@ var htmlTemplate = template.Must(template.New("html").Parse(`<!doctype html>
 {{range .Requests}}
 <div style="border-left:4px solid #ea580c;padding:4px 12px;margin:12px 0">
 <p style="margin:0;font-weight:600">Request: <a href="{{.URL}}" style="color:#0f766e">{{.Title}}</a>{{if .Deadline}} <span style="color:#9a3412">(by {{.Deadline}})</span>{{end}}</p>
+{{with .BodyHTML}}<div>{{.}}</div>{{end}}
 <p style="margin:6px 0">{{.Question}}</p>
 <p style="margin:6px 0">{{range .Answers}}<a href="{{.URL}}" style="display:inline-block;margin:4px 6px 4px 0;padding:6px 14px;border-radius:6px;background:#0f766e;color:#fff;text-decoration:none">{{.Label}}</a>{{end}}</p>
 </div>
 {{end}}
 {{range .Results}}
-<div style="margin:12px 0"><p style="margin:0;font-weight:600">🏁 <a href="{{.URL}}" style="color:#0f766e">{{.Title}}</a></p>{{if $.Single}}<div>{{.BodyHTML}}</div>{{end}}</div>
+<div style="margin:12px 0"><p style="margin:0;font-weight:600">🏁 <a href="{{.URL}}" style="color:#0f766e">{{.Title}}</a>{{if .Repeats}} ({{.Repeats}} times){{end}}</p>{{with .BodyHTML}}<div>{{.}}</div>{{end}}</div>
 {{end}}
 {{range .News}}
-<div style="margin:12px 0"><p style="margin:0"><a href="{{.URL}}" style="color:#0f766e">{{.Title}}</a> <span style="color:#5b6472;font-size:13px">{{.When}}</span></p>{{if $.Single}}<div>{{.BodyHTML}}</div>{{end}}</div>
+<div style="margin:12px 0"><p style="margin:0"><a href="{{.URL}}" style="color:#0f766e">{{.Title}}</a>{{if .Repeats}} ({{.Repeats}} times){{end}} <span style="color:#5b6472;font-size:13px">{{.When}}</span></p>{{with .BodyHTML}}<div>{{.}}</div>{{end}}</div>
 {{end}}
 </div>
 {{end}}

@@ -154,6 +154,7 @@ func addRoutes(mux *http.ServeMux, a *app.App, ui *web.UI, cfg Config, log *slog
 	mux.Handle("POST /rounds/{id}/ballots/{community}", ui.CastBallot())
 	mux.Handle("POST /rounds/{id}/publish", ui.PublishRound())
 	mux.Handle("POST /rounds/{id}/close", ui.CloseRound())
+	mux.Handle("POST /rounds/{id}/remind", ui.RemindRound())
 	mux.Handle("POST /rounds/{id}/apply", ui.ApplyRound())
 	mux.Handle("GET /rounds/{id}/ballots.json", ui.ExportBallots("json"))
 	mux.Handle("GET /rounds/{id}/ballots.preflib", ui.ExportBallots("preflib"))

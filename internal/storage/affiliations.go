@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 
 	"consortia/internal/model"
 )
@@ -49,6 +50,25 @@ func (q queries) AffiliationsOfUsers(ctx context.Context, userIDs []int64) (map[
 	for _, a := range list {
 		out[a.UserID] = append(out[a.UserID], a)
 	}
+	return out, err
+}
+
+// LeadsOf lists the people who lead any of the given communities, once each.
+func (q queries) LeadsOf(ctx context.Context, communityIDs []int64) ([]int64, error) {
+	out := []int64{}
+	if len(communityIDs) == 0 {
+		return out, nil
+	}
+	ph, args := placeholders(communityIDs)
+	err := q.eachRow(ctx, `SELECT DISTINCT user_id FROM affiliations WHERE role = 'lead' AND community_id IN (`+ph+`) ORDER BY user_id`, args,
+		func(rows *sql.Rows) error {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			out = append(out, id)
+			return nil
+		})
 	return out, err
 }
 

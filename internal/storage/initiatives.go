@@ -302,8 +302,15 @@ func (q queries) loadInitiativeParts(ctx context.Context, list []*model.Initiati
 	if err != nil {
 		return err
 	}
-	err = scan(`SELECT i.initiative_id, i.kind, c.id, c.slug, c.name FROM initiative_interest i JOIN communities c ON c.id = i.community_id
-		WHERE i.initiative_id IN (`+ph+`) AND c.archived_at IS NULL ORDER BY c.name`, func(rows *sql.Rows) error {
+	// Credit follows money: besides the co-funders staff record, a
+	// community whose pledge towards the initiative was committed (and then
+	// invoiced or paid) co-funds it, unless it pledged anonymously.
+	err = q.eachRow(ctx, `SELECT i.initiative_id, i.kind, c.id, c.slug, c.name FROM initiative_interest i JOIN communities c ON c.id = i.community_id
+		WHERE i.initiative_id IN (`+ph+`) AND c.archived_at IS NULL
+		UNION SELECT g.initiative_id, '`+model.InterestCoFunded+`', c.id, c.slug, c.name FROM pledges p JOIN funding_goals g ON g.id = p.goal_id
+		JOIN communities c ON c.id = p.community_id
+		WHERE g.initiative_id IN (`+ph+`) AND p.state IN ('committed', 'invoiced', 'paid') AND p.committed_amount > 0 AND NOT p.anonymous AND c.archived_at IS NULL
+		ORDER BY 5, 3`, append(append([]any{}, args...), args...), func(rows *sql.Rows) error {
 		var id int64
 		var kind string
 		var c model.CommunityRef

@@ -162,3 +162,14 @@ func (q queries) ListOutbox(ctx context.Context, status string, p model.Page) ([
 func (q queries) OutboxMessage(ctx context.Context, id int64) (*model.OutboxMessage, error) {
 	return scanOutbox(q.queryRow(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE id = ?`, id))
 }
+
+// DiscardUndelivered drops every message still waiting in the outbox and
+// retires the notifications waiting for a digest: the demo's sample history
+// happened before anyone could read it, so none of it is mailed.
+func (q queries) DiscardUndelivered(ctx context.Context) error {
+	if _, err := q.exec(ctx, `UPDATE notifications SET state = 'retired' WHERE state = 'pending'`); err != nil {
+		return err
+	}
+	_, err := q.exec(ctx, `DELETE FROM outbox WHERE status = 'pending'`)
+	return err
+}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"html"
 	"html/template"
@@ -10,6 +9,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -311,7 +311,7 @@ func (p *Page) fundingSection(f *app.Funding, err error) *fundingSection {
 func (ui *UI) whatIf(r *http.Request, goalID int64, amount string) (*app.WhatIfView, string) {
 	minor, ok := parseMinor(amount)
 	if !ok {
-		return nil, "Give an amount like 5000 or 5000.00 (at most 1,000,000,000)."
+		return nil, "Give an amount like 5,000 or 5000.50 (at most 1,000,000,000)."
 	}
 	w, err := ui.app.WhatIf(r.Context(), user(r), goalID, minor, nil)
 	if err != nil {
@@ -418,75 +418,6 @@ func (ui *UI) ThermometerSVG() http.Handler {
 	})
 }
 
-// conditionFromForm reads the pledge form's condition: up to three simple
-// conditions combined with all/any, or an advanced JSON condition.
-func conditionFromForm(f url.Values) (*model.PledgeCondition, error) {
-	if raw := strings.TrimSpace(f.Get("condition_json")); raw != "" {
-		return parseConditionJSON(raw)
-	}
-	var atoms []model.PledgeCondition
-	if s := strings.TrimSpace(f.Get("cond_total")); s != "" {
-		v, ok := parseMinor(s)
-		if !ok {
-			return nil, fieldProblem("cond_total", "must be an amount like 15000 or 15000.00")
-		}
-		atoms = append(atoms, model.PledgeCondition{Type: model.CondOthersTotal, Value: v})
-	}
-	if s := strings.TrimSpace(f.Get("cond_count")); s != "" {
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n < 0 {
-			return nil, fieldProblem("cond_count", "must be a whole number of communities")
-		}
-		atoms = append(atoms, model.PledgeCondition{Type: model.CondOthersCount, Value: n})
-	}
-	if s := strings.TrimSpace(f.Get("cond_pledger")); s != "" {
-		atoms = append(atoms, model.PledgeCondition{Type: model.CondPledger, Community: s})
-	}
-	switch len(atoms) {
-	case 0:
-		return nil, nil
-	case 1:
-		return &atoms[0], nil
-	}
-	join := model.CondAll
-	if f.Get("cond_join") == "any" {
-		join = model.CondAny
-	}
-	return &model.PledgeCondition{Type: join, Of: atoms}, nil
-}
-
-// parseConditionJSON reads an advanced condition, reporting syntax errors
-// with their line and column.
-func parseConditionJSON(raw string) (*model.PledgeCondition, error) {
-	dec := json.NewDecoder(strings.NewReader(raw))
-	dec.DisallowUnknownFields()
-	var c model.PledgeCondition
-	err := dec.Decode(&c)
-	if err == nil && dec.More() {
-		err = fmt.Errorf("unexpected data after the condition")
-	}
-	if err == nil {
-		return &c, nil
-	}
-	offset := dec.InputOffset()
-	switch e := err.(type) {
-	case *json.SyntaxError:
-		offset = e.Offset
-	case *json.UnmarshalTypeError:
-		offset = e.Offset
-	}
-	line, col := 1, 1
-	for i := 0; i < int(offset) && i < len(raw); i++ {
-		if raw[i] == '\n' {
-			line, col = line+1, 1
-		} else {
-			col++
-		}
-	}
-	return nil, &model.Error{Code: model.EMalformed, Message: "The condition is not valid JSON.",
-		Fields: []model.FieldError{{Field: "condition_json", Message: fmt.Sprintf("line %d, column %d: %v", line, col, err)}}}
-}
-
 // CreatePledge handles the pledge form of a goal's page.
 func (ui *UI) CreatePledge() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -512,20 +443,22 @@ func (ui *UI) CreatePledge() http.Handler {
 			Anonymous: f.Get("anonymous") == "1", Draft: f.Get("draft") == "1"}
 		amount, ok := parseMinor(f.Get("amount"))
 		if !ok {
-			fail(fieldProblem("amount", "must be an amount like 5000 or 5000.00 (at most 1,000,000,000)"))
+			fail(fieldProblem("amount", "must be an amount like 5000, 5,000 or 5000.50 (at most 1,000,000,000)"))
 			return
 		}
 		in.Amount = amount
 		if in.Kind == model.PledgeFixed || in.Kind == "" {
 			in.Rate = ""
 		}
-		if in.Condition, err = conditionFromForm(f); err != nil {
+		cond, err := readConditionForm(f)
+		if err != nil {
 			fail(err)
 			return
 		}
+		in.Condition = cond.Condition
 		p, err := ui.app.CreatePledge(r.Context(), user(r), id, in)
 		if err != nil {
-			fail(err)
+			fail(cond.relabel(err))
 			return
 		}
 		if p.State == model.PledgeDraft {
@@ -673,6 +606,13 @@ func (ui *UI) goalFormPage(r *http.Request) (*Page, error) {
 	if d.Consortia, _, err = ui.app.ListConsortia(ctx, u, model.ConsortiumFilter{Page: model.Page{Size: model.MaxPageSize}}); err != nil {
 		return nil, err
 	}
+	// People look for a title, not for the order initiatives were made in.
+	slices.SortStableFunc(d.Initiatives, func(a, b *model.Initiative) int {
+		return strings.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title))
+	})
+	slices.SortStableFunc(d.Consortia, func(a, b *model.Consortium) int {
+		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+	})
 	return ui.page(r, "New funding goal", "funding", d), nil
 }
 
@@ -684,8 +624,21 @@ func (ui *UI) NewGoalForm() http.Handler {
 			ui.Error(w, r, err)
 			return
 		}
-		q := r.URL.Query()
-		p.Form = url.Values{"initiative": {q.Get("initiative")}, "consortium": {q.Get("consortium")}}
+		// Links name the initiative or consortium by slug or by id; the
+		// options are slugs, so an id is turned into its slug to preselect it.
+		q, d := r.URL.Query(), p.Data.(goalForm)
+		ini, con := q.Get("initiative"), q.Get("consortium")
+		for _, in := range d.Initiatives {
+			if ini != "" && (ini == in.Slug || ini == strconv.FormatInt(in.ID, 10)) {
+				ini = in.Slug
+			}
+		}
+		for _, c := range d.Consortia {
+			if con != "" && (con == c.Slug || con == strconv.FormatInt(c.ID, 10)) {
+				con = c.Slug
+			}
+		}
+		p.Form = url.Values{"initiative": {ini}, "consortium": {con}}
 		ui.render(w, r, http.StatusOK, "funding_goal_form", p)
 	})
 }

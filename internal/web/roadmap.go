@@ -175,24 +175,8 @@ func formatMinor(n int64) string {
 // parseMinor reads a decimal amount such as "150", "150.5" or "1,250.00"
 // into minor units without going through floating point.
 func parseMinor(s string) (int64, bool) {
-	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
-	if s == "" {
-		return 0, true
-	}
-	whole, frac, _ := strings.Cut(s, ".")
-	if whole == "" {
-		whole = "0"
-	}
-	if len(frac) > 2 || strings.ContainsAny(whole+frac, "+-") {
-		return 0, false
-	}
-	frac += strings.Repeat("0", 2-len(frac))
-	w, err1 := strconv.ParseInt(whole, 10, 64)
-	f, err2 := strconv.ParseInt(frac, 10, 64)
-	if err1 != nil || err2 != nil || w > 1_000_000_000 {
-		return 0, false
-	}
-	return w*100 + f, true
+	v, err := model.ParseMajorUnits(s)
+	return v, err == nil
 }
 
 func datetimeLocal(t *time.Time) string {
@@ -246,12 +230,19 @@ func (ui *UI) inlineFailed(w http.ResponseWriter, r *http.Request, err error, fo
 		// The summary names every problem, also when the field is not
 		// on the page (e.g. a join form for a community that already joined).
 		name := strings.ReplaceAll(f.Field, "_", " ")
+		if label, ok := fieldLabels[form+"."+f.Field]; ok {
+			name = label
+		}
 		p.Message += " " + strings.ToUpper(name[:1]) + name[1:] + ": " + f.Message + "."
 	}
 	p.Errors[form] = p.Message
 	p.Errors["_form"] = form
 	ui.render(w, r, problem.Status(err), name, p)
 }
+
+// fieldLabels names form fields in problem summaries where their
+// identifier would not say much ("pledge.cond_total" → its label).
+var fieldLabels = map[string]string{}
 
 // fieldProblem is an invalid-input error about one field.
 func fieldProblem(field, format string, args ...any) error {

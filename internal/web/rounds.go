@@ -727,6 +727,18 @@ func (ui *UI) PublishRound() http.Handler {
 	})
 }
 
+// RemindRound asks the leads of eligible communities that have not voted
+// again (staff).
+func (ui *UI) RemindRound() http.Handler {
+	return ui.roundAction("remind", func(r *http.Request, id int64) (string, error) {
+		n, err := ui.app.RemindBallots(r.Context(), user(r), id)
+		if n == 0 {
+			return "Every eligible community has voted: nobody to remind.", err
+		}
+		return fmt.Sprintf("Reminder sent to %s of the communities that have not voted.", plural(n, "lead")), err
+	})
+}
+
 // ApplyRound sets the next quarter's priorities from a published round
 // (staff): the first tier, or the number of initiatives the form names.
 func (ui *UI) ApplyRound() http.Handler {
