@@ -230,7 +230,7 @@ func TestWebQuarterlyPrioritization(t *testing.T) {
 		}
 		prCRLF(t, r.body)
 		uid := prField(r.body, "UID")
-		if !strings.HasPrefix(uid, fmt.Sprintf("meeting-%d@", mid)) || prField(r.body, "SEQUENCE") != "0" || prField(r.body, "DTSTART") != "20270112T160000Z" {
+		if !strings.HasPrefix(uid, fmt.Sprintf("meeting-%d.", mid)) || !strings.HasSuffix(uid, "@consortia") || prField(r.body, "SEQUENCE") != "0" || prField(r.body, "DTSTART") != "20270112T160000Z" {
 			t.Fatalf("calendar event: uid %q sequence %q start %q\n%s", uid, prField(r.body, "SEQUENCE"), prField(r.body, "DTSTART"), r.body)
 		}
 		r = staff.get(mpage + "/edit")
@@ -459,7 +459,7 @@ func TestWebMeetingFeedVisibility(t *testing.T) {
 	prLead(e, "alpha")
 	r := prSignIn(e, "alpha@example.org").get("/consortia/" + c.Slug + "/meetings.ics")
 	prStatus(t, "members-only feed, signed in", r, 200)
-	has(t, r, fmt.Sprintf("UID:meeting-%d@", m.ID), "BEGIN:VEVENT")
+	has(t, r, fmt.Sprintf("UID:meeting-%d.", m.ID), "BEGIN:VEVENT")
 	prStatus(t, "no such meeting", visitor.get("/meetings/999.ics"), 404)
 	prStatus(t, "not a meeting id", visitor.get("/meetings/abc"), 404)
 }
