@@ -317,7 +317,7 @@ func TestAPIPrioritizationDocumented(t *testing.T) {
 	r := e.do("GET", "/api/v1/openapi.json", "", nil)
 	prWant(t, "openapi", r, 200, "")
 	for _, op := range []string{"list-meetings", "create-meeting", "get-meeting", "update-meeting", "rsvp-meeting", "list-demos", "create-demo",
-		"get-demo", "react-to-demo", "list-rounds", "create-round", "get-round", "update-round", "cast-ballot", "publish-round", "apply-round", "export-ballots"} {
+		"get-demo", "react-to-demo", "list-rounds", "create-round", "get-round", "update-round", "cast-ballot", "publish-round", "close-round", "apply-round", "export-ballots"} {
 		if !bytes.Contains(r.body, []byte(`"operationId":"`+op+`"`)) {
 			t.Errorf("the OpenAPI document lacks %s", op)
 		}
