@@ -85,6 +85,7 @@ var descriptions = map[string]string{
 	"update-round":           "Changes a round before any ballot is cast. Staff only.",
 	"cast-ballot":            "Casts or changes a community's ballot while the round is open. A lead of a member community with the react & prioritize role.",
 	"publish-round":          "Publishes a closed round's results to its members. Staff only.",
+	"remind-round":           "Asks again, while voting is open, the leads of the eligible member communities (react & prioritize role) that have not voted; nobody else is emailed. Answers how many people were asked. Staff only.",
 	"apply-round":            "Sets the next quarter's priorities from a published round's result. Staff only.",
 	"export-ballots":         "Downloads the anonymized ballots of a closed round as JSON or PrefLib, to re-count with `consortia tally`.",
 	"list-funding-goals":     "Lists funding goals with their thermometers: firm, conditional and resolved amounts toward each target.",
