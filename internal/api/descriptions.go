@@ -87,6 +87,7 @@ var descriptions = map[string]string{
 	"publish-round":          "Publishes a closed round's results to its members. Staff only.",
 	"close-round":            "Closes an open round now, before its closing time; `reason` is required and kept in the audit log and the consortium's timeline. 409 when the round is not open. Staff only.",
 	"apply-round":            "Sets the next quarter's priorities from a published round's result (409 before publishing): the first place by default, or the top `count` initiatives, which may not split a tie. Ideas that fail the candidate checklist and work already in flight are not moved; `not_moved` says why for each. Staff only.",
+	"remind-round":           "Asks again, while voting is open, the leads of the eligible member communities (react & prioritize role) that have not voted; nobody else is emailed. Answers how many people were asked. Staff only.",
 	"export-ballots":         "Downloads the anonymized ballots of a closed round as JSON or PrefLib, to re-count with `consortia tally`.",
 	"list-funding-goals":     "Lists funding goals with their thermometers: firm, conditional and resolved amounts toward each target.",
 	"create-funding-goal":    "Sets a funding goal for an initiative (by default its cost estimate) or a consortium's sustenance fund, with a deadline and all-or-nothing choice. Staff only.",

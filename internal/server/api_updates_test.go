@@ -159,7 +159,7 @@ func TestAPIOutbox(t *testing.T) {
 	body := r.json(t)
 	counts := body["counts"].(map[string]any)
 	items, _ := body["items"].([]any)
-	if counts["failed"] != 1.0 || counts["sent"] != 0.0 || len(items) != 1 || items[0].(map[string]any)["recipient"] != "lead@example.org" || body["total"] != 1.0 {
+	if counts["failed"] != 1.0 || counts["sent"] != 1.0 || len(items) != 1 || items[0].(map[string]any)["recipient"] != "lead@example.org" || body["total"] != 1.0 {
 		t.Fatalf("outbox: %s", r.body)
 	}
 	wantStatus(t, "bad status", u.do("GET", "/api/v1/admin/outbox?status=lost", u.adminToken, nil), http.StatusUnprocessableEntity)

@@ -572,7 +572,7 @@ func TestOutboxAdminPage(t *testing.T) {
 		Question: "Ok?", Options: []string{"Yes", "No"}}); err != nil {
 		t.Fatal(err)
 	}
-	if res := u.drain(); res.Failed != 1 || res.Sent != 0 { // the request asks the lead, not staff
+	if res := u.drain(); res.Failed != 1 || res.Sent != 1 {
 		t.Fatalf("drain: %+v", res)
 	}
 	failed, _, _ := u.app.ListOutbox(u.ctx, u.admin, model.OutboxDead, model.Page{})

@@ -60,12 +60,6 @@ type Recipient struct {
 func (q queries) recipients(ctx context.Context, e *model.Event) ([]Recipient, error) {
 	var query string
 	var args []any
-	// Staff hear about everything, but a request is for the people it asks:
-	// staff ask, they do not answer.
-	staff := "role = 'admin' OR "
-	if e.RequestID != nil {
-		staff = ""
-	}
 	switch {
 	case e.To != nil:
 		if len(e.To) == 0 {
@@ -78,14 +72,14 @@ func (q queries) recipients(ctx context.Context, e *model.Event) ([]Recipient, e
 		if e.ConsortiumID == nil {
 			return nil, nil
 		}
-		query = `SELECT id, email, name FROM users WHERE disabled_at IS NULL AND (` + staff + `
-			id IN (SELECT a.user_id FROM affiliations a JOIN consortium_members m ON m.community_id = a.community_id
+		query = `SELECT id, email, name FROM users WHERE disabled_at IS NULL AND (role = 'admin'
+			OR id IN (SELECT a.user_id FROM affiliations a JOIN consortium_members m ON m.community_id = a.community_id
 				WHERE m.consortium_id = ? AND m.left_at IS NULL)
 			OR id IN (SELECT user_id FROM consortium_supporters WHERE consortium_id = ?)) ORDER BY id`
 		args = []any{*e.ConsortiumID, *e.ConsortiumID}
 	case e.Audience == model.AudienceAllMembers:
-		query = `SELECT id, email, name FROM users WHERE disabled_at IS NULL AND (` + staff + `
-			id IN (SELECT a.user_id FROM affiliations a JOIN communities c ON c.id = a.community_id
+		query = `SELECT id, email, name FROM users WHERE disabled_at IS NULL AND (role = 'admin'
+			OR id IN (SELECT a.user_id FROM affiliations a JOIN communities c ON c.id = a.community_id
 				WHERE c.tier <> '' AND c.archived_at IS NULL)) ORDER BY id`
 	default:
 		query = `SELECT id, email, name FROM users WHERE disabled_at IS NULL AND role = 'admin' ORDER BY id`
