@@ -26,6 +26,7 @@ var prioritizeFuncs = template.FuncMap{
 	"reactionKinds":    func() []string { return model.Reactions },
 	"timeZoneChoices":  timeZoneChoices,
 	"tzLabel":          tzLabel,
+	"kickoffWhen":      func(t time.Time) string { return t.Format("Mon 2 Jan 2006, 15:04 MST") },
 	"meetingWhen":      meetingWhen,
 	"meetingUTC":       func(m *model.Meeting) string { return m.StartsAt.UTC().Format("Mon 2 Jan 2006, 15:04 UTC") },
 	"monthDay": func(m *model.Meeting) [2]string {
