@@ -208,7 +208,7 @@ func TestBrowserConsortiumLifecycle(t *testing.T) {
 	if got := b.text("main aside dl.facts code"); got != slack {
 		t.Errorf("Slack channel shows as %q, want %q", got, slack)
 	}
-	if got := b.text(`label[for="mass-communities"] strong`) + " · " + b.text(`label[for="mass-people"] strong`); got != "0 of 2 · 0 of 2" {
+	if got := b.text(`label[for="mass-communities"] strong`) + " · " + b.text(`label[for="mass-people"] strong`); got != "0 of 2 needed · 0 of 2 needed" {
 		t.Errorf("critical mass of a new consortium: %s", got)
 	}
 
@@ -258,7 +258,11 @@ func TestBrowserConsortiumLifecycle(t *testing.T) {
 		if got := b.text(`#support-form p`); got != "You agree with this problem and will take part in meetings." {
 			t.Errorf("%s: support form says %q", l.name, got)
 		}
-		if got := b.text(`label[for="mass-communities"] strong`); got != itoa(int64(i+1))+" of 2" {
+		want := itoa(int64(i+1)) + " of 2 needed"
+		if i == 1 {
+			want = "2 (needs 2) ✓"
+		}
+		if got := b.text(`label[for="mass-communities"] strong`); got != want {
 			t.Errorf("after %s agreed, communities: %s", l.name, got)
 		}
 

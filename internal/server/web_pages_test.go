@@ -1,0 +1,37 @@
+package server_test
+
+import (
+	"context"
+	"testing"
+
+	"consortia/internal/model"
+	"consortia/internal/storage"
+	"consortia/internal/storage/storagetest"
+)
+
+// Critical mass reads "3 (needs 2) ✓" once reached and "1 of 3 needed"
+// before; the <progress> bars never go past full.
+func TestWebCriticalMassCounts(t *testing.T) {
+	e := newEnv(t, storagetest.Open(t, storage.SQLite))
+	ctx := context.Background()
+	c, err := e.app.ProposeConsortium(ctx, e.admin, model.ConsortiumInput{Name: "Cloud costs", Problem: "Costs.",
+		CriticalCommunities: 3, CriticalPeople: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := "/consortia/" + c.Slug
+	r := e.browser().get(page)
+	has(t, r, "0 of 3 needed", "0 of 2 needed", `value="0" max="3"`)
+	for _, email := range []string{"a@example.org", "b@example.org", "c@example.org"} {
+		u := e.user(email, email, model.RoleMember)
+		if err := e.app.Support(ctx, u, c.Slug, true, true, "", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r = e.browser().get(page)
+	has(t, r, "3 (needs 2) ✓", `id="mass-people" value="2" max="2"`)
+	lacks(t, r, "3 of 2", `value="3" max="2"`)
+	r = e.browser().get("/consortia")
+	has(t, r, "3 (needs 2) ✓", "0 of 3 needed")
+	lacks(t, r, "3/2", `value="3" max="2"`)
+}
