@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"consortia/internal/model"
@@ -34,4 +35,33 @@ func TestWebCriticalMassCounts(t *testing.T) {
 	r = e.browser().get("/consortia")
 	has(t, r, "3 (needs 2) ✓", "0 of 3 needed")
 	lacks(t, r, "3/2", `value="3" max="2"`)
+}
+
+// The meetings page offers webcal:// and the feed's address to copy; the
+// copy button is hidden until the script shows it, and a members-only
+// consortium's address carries the reader's personal key.
+func TestWebCalendarSubscription(t *testing.T) {
+	e := newEnv(t, storagetest.Open(t, storage.SQLite))
+	ctx := context.Background()
+	pub, err := e.app.ProposeConsortium(ctx, e.admin, model.ConsortiumInput{Name: "Cloud costs", Problem: "Costs."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed := e.srv.URL + "/consortia/" + pub.Slug + "/meetings.ics"
+	r := e.browser().get("/consortia/" + pub.Slug + "/meetings")
+	has(t, r, `href="webcal://`+strings.TrimPrefix(feed, "http://")+`"`, `id="feed-url" type="text" readonly value="`+feed+`"`,
+		`data-copy="feed-url" hidden>Copy</button>`)
+	lacks(t, r, "?key=")
+
+	if err := e.app.ConfigureNotifications(ctx, e.srv.URL); err != nil {
+		t.Fatal(err)
+	}
+	quiet, err := e.app.ProposeConsortium(ctx, e.admin, model.ConsortiumInput{Name: "Quiet work", Problem: "Quiet.", Visibility: model.VisibilityMembers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff := e.browser()
+	staff.login("admin@example.org", testPassword)
+	r = staff.get("/consortia/" + quiet.Slug + "/meetings")
+	has(t, r, `value="`+e.srv.URL+"/consortia/"+quiet.Slug+"/meetings.ics?key=", `href="webcal://`, "The address below is personal")
 }

@@ -170,7 +170,7 @@ func TestWebQuarterlyPrioritization(t *testing.T) {
 		visitor := e.browser()
 
 		// The consortium page links to its meetings and rounds.
-		has(t, visitor.get(page), `id="meetings"`, `href="`+page+`/meetings"`, `href="`+page+`/rounds"`, `href="`+page+`/meetings.ics"`, "No meeting is scheduled.")
+		has(t, visitor.get(page), `id="meetings"`, `href="`+page+`/meetings"`, `href="`+page+`/rounds"`, `href="`+page+`/meetings#subscribe"`, "No meeting is scheduled.")
 
 		// Staff schedule the quarterly meeting; the agenda is prefilled.
 		r := staff.get(page + "/meetings")

@@ -188,7 +188,8 @@ type meetingsData struct {
 	Recent     *model.Meeting
 	// FeedKey is the reader's personal calendar key, for feeds of consortia
 	// that are not public.
-	FeedKey string
+	FeedKey   string
+	Subscribe calendarSubscription
 }
 
 func (ui *UI) meetingsPage(r *http.Request) (*Page, error) {
@@ -201,6 +202,7 @@ func (ui *UI) meetingsPage(r *http.Request) (*Page, error) {
 	if c.Visibility != model.VisibilityPublic {
 		d.FeedKey = ui.app.CalendarKey(u)
 	}
+	d.Subscribe = ui.subscription(c, d.FeedKey)
 	now := ui.app.Now()
 	for _, m := range ms {
 		if m.EndsAt().After(now) {
