@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -64,4 +65,32 @@ func TestWebCalendarSubscription(t *testing.T) {
 	staff.login("admin@example.org", testPassword)
 	r = staff.get("/consortia/" + quiet.Slug + "/meetings")
 	has(t, r, `value="`+e.srv.URL+"/consortia/"+quiet.Slug+"/meetings.ics?key=", `href="webcal://`, "The address below is personal")
+}
+
+// The admin outbox shows 50 messages a page, by status; the pages keep the
+// status filter.
+func TestWebOutboxPagedByStatus(t *testing.T) {
+	e := newEnv(t, storagetest.Open(t, storage.SQLite))
+	ctx := context.Background()
+	for i := range 120 {
+		m := &model.OutboxMessage{Channel: "email", Recipient: fmt.Sprintf("p%03d@example.org", i), Subject: "Hello",
+			MessageID: fmt.Sprintf("<m%d@example.org>", i)}
+		if err := e.store.Enqueue(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	staff := e.browser()
+	staff.login("admin@example.org", testPassword)
+	r := staff.get("/admin/outbox?status=pending")
+	wantStatus(t, "outbox", r, 200)
+	if n := strings.Count(string(r.body), `<a href="/admin/outbox/`) / 2; n != 50 {
+		t.Errorf("the first page lists %d messages, want 50", n)
+	}
+	has(t, r, "Page 1 of 3", `href="/admin/outbox?page=2&amp;status=pending" rel="next"`, `href="/admin/outbox?status=pending" aria-current="page">Pending <span class="count">120</span>`)
+	r = staff.get("/admin/outbox?status=pending&page=3")
+	if n := strings.Count(string(r.body), `<a href="/admin/outbox/`) / 2; n != 20 {
+		t.Errorf("the last page lists %d messages, want 20", n)
+	}
+	r = staff.get("/admin/outbox?status=failed")
+	has(t, r, "No failed messages.")
 }
