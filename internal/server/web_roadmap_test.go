@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"consortia/internal/model"
 	"consortia/internal/storage"
@@ -144,7 +145,11 @@ func TestWebConsortiumLifecycle(t *testing.T) {
 		r = staff.post(page+"/kickoff", url.Values{"kickoff": {"next tuesday"}})
 		wantStatus(t, "bad kickoff", r, 422)
 		has(t, r, "must be a date and time")
-		wantStatus(t, "kickoff", staff.post(page+"/kickoff", url.Values{"kickoff": {"2030-03-04T16:00"}}), 303)
+		r = staff.post(page+"/kickoff", url.Values{"kickoff": {"2030-03-04T16:00"}, "time_zone": {"Mars/Olympus"}})
+		wantStatus(t, "kickoff in an unknown time zone", r, 422)
+		has(t, r, `id="kickoff-time-zone-error"`, "must be an IANA time zone")
+		wantStatus(t, "kickoff", staff.post(page+"/kickoff", url.Values{"kickoff": {"2030-03-04T16:00"}, "time_zone": {"America/New_York"}}), 303)
+		has(t, staff.get(page), "Mon 4 Mar 2030, 16:00 EST", `<option value="America/New_York" selected>`)
 		wantStatus(t, "defining goals", staff.post(page+"/stage", url.Values{"to": {"defining_goals"}, "reason": {"Two communities agree."}}), 303)
 
 		r = staff.post(page+"/stage", url.Values{"to": {"active"}})
@@ -154,6 +159,10 @@ func TestWebConsortiumLifecycle(t *testing.T) {
 		wantStatus(t, "agreeing empty goals", r, 422)
 		has(t, r, "cannot be agreed while empty")
 		wantStatus(t, "goals", staff.post(page+"/goals", url.Values{"goals": {"1. A GPU pool per course\n2. Shared costs"}, "agreed": {"1"}, "decision": {"go"}, "decision_note": {"Kickoff went well."}}), 303)
+		r = staff.post(page+"/stage", url.Values{"to": {"active"}})
+		wantStatus(t, "active before the kickoff", r, 409)
+		has(t, r, "The kickoff meeting has not happened yet (it is on Mon 4 Mar 2030, 16:00 EST).")
+		e.app.Clock = func() time.Time { return time.Date(2030, 3, 4, 22, 0, 0, 0, time.UTC) }
 		wantStatus(t, "active", staff.post(page+"/stage", url.Values{"to": {"active"}}), 303)
 
 		// The page shows members by role, progress and the timeline.
@@ -163,7 +172,7 @@ func TestWebConsortiumLifecycle(t *testing.T) {
 			`<progress id="mass-communities" value="2" max="2">`, `<progress id="mass-people" value="2" max="2">`, "Critical mass reached",
 			"Alpha University", "Beta Institute", "Sign a letter of support", "level-lots",
 			"Moved to gathering critical mass", "Moved to defining goals", "Moved to active", "Alpha University joined", "by Lena Lead",
-			"4 Mar 2030, 16:00 UTC", "Move to the next stage", "Conclude", "Dissolve")
+			"Mon 4 Mar 2030, 16:00 EST", "Move to the next stage", "Conclude", "Dissolve")
 		// Roles are listed under their role.
 		body := string(r.body)
 		coFund := body[strings.Index(body, `role-card role-co_fund`):]
