@@ -108,32 +108,28 @@ type Money struct {
 	Currency string `json:"currency" doc:"ISO 4217 code."`
 }
 
-// String formats money for people: whole amounts without cents ("USD
-// 12,345"), others with them ("USD 12,345.50"). Every page, email and
-// message formats money here.
+// String formats money for people: "USD 12,345" when whole, "USD 12,345.50"
+// with cents. Pages, emails and messages all use it.
 func (m Money) String() string {
-	neg := m.Amount < 0
+	if m.Amount < 0 {
+		return "-" + m.Currency + " " + Money{Amount: -m.Amount}.Number()
+	}
+	return m.Currency + " " + m.Number()
+}
+
+// Number is the amount in major units with thousands separators, without
+// the currency: "36,000", "1,234.50", "-0.05".
+func (m Money) Number() string {
 	a := m.Amount
-	if neg {
-		a = -a
+	sign := ""
+	if a < 0 {
+		sign, a = "-", -a
 	}
 	whole, cents := a/100, a%100
-	s := fmt.Sprintf("%d", whole)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	sign := ""
-	if neg {
-		sign = "-"
-	}
 	if cents == 0 {
-		return fmt.Sprintf("%s%s %s", sign, m.Currency, b.String())
+		return sign + groupDigits(whole)
 	}
-	return fmt.Sprintf("%s%s %s.%02d", sign, m.Currency, b.String(), cents)
+	return fmt.Sprintf("%s%s.%02d", sign, groupDigits(whole), cents)
 }
 
 // Field limits of an initiative.
@@ -299,7 +295,7 @@ var Currencies = []string{"USD", "EUR", "GBP", "CAD", "AUD", "CHF", "NZD", "SEK"
 // a checklist shown to the author, see DetailChecklist).
 func (in InitiativeInput) Validate() error {
 	var p Problems
-	checkLine(&p, "title", in.Title, true, MaxTitleLength)
+	checkText(&p, "title", in.Title, true, MaxTitleLength)
 	if !ValidSlug(in.Slug) {
 		p.Add("slug", "must be 2–64 lowercase letters, digits and single hyphens, not only digits")
 	}
@@ -309,7 +305,15 @@ func (in InitiativeInput) Validate() error {
 	for field, v := range map[string]string{"problem": in.Problem, "solution": in.Solution, "implementation": in.Implementation, "ecosystem_fit": in.EcosystemFit} {
 		checkText(&p, field, v, false, MaxLongTextLength)
 	}
-	checkTags(&p, "themes", "theme", in.Themes)
+	if len(in.Themes) > MaxTags {
+		p.Add("themes", "must be at most %d themes", MaxTags)
+	}
+	for _, t := range in.Themes {
+		if len(t) > MaxTagLength || strings.ContainsAny(t, ",<>\"") {
+			p.Add("themes", "theme %q must be at most %d characters without commas, quotes or angle brackets", t, MaxTagLength)
+			break
+		}
+	}
 	if in.Size != "" && !slices.Contains(InitiativeSizes, in.Size) {
 		p.Add("size", "must be one of %s", strings.Join(InitiativeSizes, ", "))
 	}
@@ -334,13 +338,13 @@ func (in InitiativeInput) Validate() error {
 		if !ValidWebURL(l.URL) {
 			p.Add(fmt.Sprintf("links[%d].url", i), "must be an http:// or https:// address")
 		}
-		checkLine(&p, fmt.Sprintf("links[%d].label", i), l.Label, false, 120)
+		checkText(&p, fmt.Sprintf("links[%d].label", i), l.Label, false, 120)
 	}
 	if len(in.Tasks) > MaxTasks {
 		p.Add("tasks", "must be at most %d tasks", MaxTasks)
 	}
 	for i, t := range in.Tasks {
-		checkLine(&p, fmt.Sprintf("tasks[%d].title", i), t.Title, true, 200)
+		checkText(&p, fmt.Sprintf("tasks[%d].title", i), t.Title, true, 200)
 	}
 	return p.Err()
 }

@@ -151,6 +151,8 @@ func costRange(low, high model.Money) string {
 		return ""
 	case low.Amount == high.Amount:
 		return high.String()
+	case low.Currency == high.Currency:
+		return high.Currency + " " + low.Number() + "–" + high.Number() // "USD 36,000–60,000"
 	}
 	return low.String() + " – " + high.String()
 }
