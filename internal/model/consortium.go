@@ -380,15 +380,28 @@ func (in *MemberInput) Normalize() {
 	}
 }
 
+// roleLabels lists the roles as people read them: "React & prioritize, …";
+// withIDs adds each role's identifier for an API client that sent another.
+func roleLabels(withIDs bool) string {
+	labels := make([]string, len(ConsortiumRoles))
+	for i, r := range ConsortiumRoles {
+		labels[i] = RoleLabel(r)
+		if withIDs {
+			labels[i] += " (" + r + ")"
+		}
+	}
+	return strings.Join(labels, ", ")
+}
+
 // Validate checks a membership: at least one of the six roles, no other.
 func (in MemberInput) Validate() error {
 	var p Problems
 	if len(in.Roles) == 0 {
-		p.Add("roles", "choose at least one role: %s", strings.Join(ConsortiumRoles, ", "))
+		p.Add("roles", "choose at least one role: %s", roleLabels(false))
 	}
 	for _, r := range in.Roles {
 		if !slices.Contains(ConsortiumRoles, r) {
-			p.Add("roles", "%q is not a role; the roles are %s", r, strings.Join(ConsortiumRoles, ", "))
+			p.Add("roles", "%q is not a role; the roles are %s", r, roleLabels(true))
 			break
 		}
 	}

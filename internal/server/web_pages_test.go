@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -93,4 +94,48 @@ func TestWebOutboxPagedByStatus(t *testing.T) {
 	}
 	r = staff.get("/admin/outbox?status=failed")
 	has(t, r, "No failed messages.")
+}
+
+// Pages asked for by number (audit links) redirect permanently to their
+// slug URL; a record the reader may not see still answers 404, naming no
+// slug.
+func TestWebNumericURLsRedirectToSlugs(t *testing.T) {
+	e := newEnv(t, storagetest.Open(t, storage.SQLite))
+	ctx := context.Background()
+	com := e.community("alpha", "Alpha")
+	con, err := e.app.ProposeConsortium(ctx, e.admin, model.ConsortiumInput{Name: "Cloud costs", Problem: "Costs."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, err := e.app.ProposeConsortium(ctx, e.admin, model.ConsortiumInput{Name: "Quiet work", Problem: "Quiet.", Visibility: model.VisibilityPrivate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ini, err := e.app.CreateInitiative(ctx, e.admin, model.InitiativeInput{Title: "Cost dashboards", Public: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nar, err := e.app.CreateNarrative(ctx, e.admin, model.NarrativeInput{Title: "Cheaper clouds", Summary: "s", Story: "s", Public: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	visitor := e.browser()
+	for _, c := range []struct{ numeric, slug string }{
+		{fmt.Sprintf("/communities/%d", com.ID), "/communities/alpha"},
+		{fmt.Sprintf("/consortia/%d?x=1", con.ID), "/consortia/" + con.Slug + "?x=1"},
+		{fmt.Sprintf("/initiatives/%d", ini.ID), "/initiatives/" + ini.Slug},
+		{fmt.Sprintf("/narratives/%d", nar.ID), "/narratives/" + nar.Slug},
+	} {
+		r := visitor.get(c.numeric)
+		wantStatus(t, c.numeric, r, http.StatusMovedPermanently)
+		if got := r.header.Get("Location"); got != c.slug {
+			t.Errorf("%s redirects to %q, want %q", c.numeric, got, c.slug)
+		}
+		wantStatus(t, c.slug, visitor.get(c.slug), 200)
+	}
+	r := visitor.get(fmt.Sprintf("/consortia/%d", secret.ID))
+	wantStatus(t, "a private consortium by number", r, 404)
+	if r.header.Get("Location") != "" || strings.Contains(string(r.body), secret.Slug) {
+		t.Error("the 404 of a private consortium names its slug")
+	}
 }

@@ -128,7 +128,8 @@ func TestWebConsortiumLifecycle(t *testing.T) {
 		// Bad input through the forms.
 		r = bo.post(page+"/join", url.Values{"community": {"beta-institute"}})
 		wantStatus(t, "join without a role", r, 422)
-		has(t, r, "choose at least one role", "react_prioritize", `href="#join-form"`)
+		has(t, r, "choose at least one role: React &amp; prioritize, Endorse, Test", `href="#join-form"`)
+		lacks(t, r, "role: react_prioritize")
 		r = lena.post(page+"/join", url.Values{"community": {"gamma-college"}, "roles": {"sponsor"}})
 		wantStatus(t, "unknown role", r, 422)
 		has(t, r, "is not a role")

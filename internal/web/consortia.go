@@ -263,6 +263,9 @@ func (ui *UI) Consortium() http.Handler {
 			ui.Error(w, r, err)
 			return
 		}
+		if toSlugURL(w, r, p.Data.(*consortiumData).Slug) {
+			return
+		}
 		ui.render(w, r, http.StatusOK, "consortium", p)
 	})
 }
