@@ -295,7 +295,7 @@ var Currencies = []string{"USD", "EUR", "GBP", "CAD", "AUD", "CHF", "NZD", "SEK"
 // a checklist shown to the author, see DetailChecklist).
 func (in InitiativeInput) Validate() error {
 	var p Problems
-	checkText(&p, "title", in.Title, true, MaxTitleLength)
+	checkLine(&p, "title", in.Title, true, MaxTitleLength)
 	if !ValidSlug(in.Slug) {
 		p.Add("slug", "must be 2–64 lowercase letters, digits and single hyphens, not only digits")
 	}
@@ -305,15 +305,7 @@ func (in InitiativeInput) Validate() error {
 	for field, v := range map[string]string{"problem": in.Problem, "solution": in.Solution, "implementation": in.Implementation, "ecosystem_fit": in.EcosystemFit} {
 		checkText(&p, field, v, false, MaxLongTextLength)
 	}
-	if len(in.Themes) > MaxTags {
-		p.Add("themes", "must be at most %d themes", MaxTags)
-	}
-	for _, t := range in.Themes {
-		if len(t) > MaxTagLength || strings.ContainsAny(t, ",<>\"") {
-			p.Add("themes", "theme %q must be at most %d characters without commas, quotes or angle brackets", t, MaxTagLength)
-			break
-		}
-	}
+	checkTags(&p, "themes", "theme", in.Themes)
 	if in.Size != "" && !slices.Contains(InitiativeSizes, in.Size) {
 		p.Add("size", "must be one of %s", strings.Join(InitiativeSizes, ", "))
 	}
@@ -338,13 +330,13 @@ func (in InitiativeInput) Validate() error {
 		if !ValidWebURL(l.URL) {
 			p.Add(fmt.Sprintf("links[%d].url", i), "must be an http:// or https:// address")
 		}
-		checkText(&p, fmt.Sprintf("links[%d].label", i), l.Label, false, 120)
+		checkLine(&p, fmt.Sprintf("links[%d].label", i), l.Label, false, 120)
 	}
 	if len(in.Tasks) > MaxTasks {
 		p.Add("tasks", "must be at most %d tasks", MaxTasks)
 	}
 	for i, t := range in.Tasks {
-		checkText(&p, fmt.Sprintf("tasks[%d].title", i), t.Title, true, 200)
+		checkLine(&p, fmt.Sprintf("tasks[%d].title", i), t.Title, true, 200)
 	}
 	return p.Err()
 }

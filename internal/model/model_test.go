@@ -218,3 +218,17 @@ func TestFieldErrorsComeSortedByField(t *testing.T) {
 		t.Errorf("fields %v, want %s", got, want)
 	}
 }
+
+func TestParseMajorUnits(t *testing.T) {
+	for in, want := range map[string]int64{"5,000": 500000, "5000.50": 500050, "5000.5": 500050, "0.01": 1, ".5": 50, "1,234,567.89": 123456789,
+		" 15000 ": 1500000, "": 0, "1,000,000,000": 100000000000} {
+		if got, err := ParseMajorUnits(in); err != nil || got != want {
+			t.Errorf("ParseMajorUnits(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"50,00", "5,0000", ",500", "5.", "1.234", "-5", "+5", "1e3", "0x1f", "5 000", "12abc", "1,000,000,001", "99999999999", "5000,50"} {
+		if got, err := ParseMajorUnits(in); err == nil {
+			t.Errorf("ParseMajorUnits(%q) = %d, want an error", in, got)
+		}
+	}
+}
