@@ -16,13 +16,20 @@ import (
 // anyone can reproduce a published result from exported files.
 
 type tallyCmd struct {
-	Method   string `name:"method" enum:"schulze,ranked-pairs,borda,approval,score,dot," default:"" help:"Counting method: schulze (default for ranked ballots), ranked-pairs, borda, approval, score, dot."`
-	Strength string `name:"strength" enum:"winning,margin,ratio," default:"" help:"Schulze and ranked pairs: how to measure a head-to-head win (default winning votes)."`
-	Unranked string `name:"unranked" enum:"tied-last,ignore," default:"" help:"Ranked ballots: unranked candidates are tied last (default) or ignored."`
+	Method   string `name:"method" help:"Counting method: schulze (default for ranked ballots), ranked-pairs, borda, approval, score, dot."`
+	Strength string `name:"strength" help:"Schulze and ranked pairs: how to measure a head-to-head win (default winning votes)."`
+	Unranked string `name:"unranked" help:"Ranked ballots: unranked candidates are tied last (default) or ignored."`
 	File     string `arg:"" name:"FILE" help:"PrefLib ordinal file (.soc, .soi, .toc, .toi) or the JSON ballot export (.json); - for standard input as JSON."`
 }
 
 func (c *tallyCmd) Run(e *env) error {
+	for _, err := range []error{choice("tally", "method", c.Method, "schulze", "ranked-pairs", "borda", "approval", "score", "dot"),
+		choice("tally", "strength", c.Strength, "winning", "margin", "ratio"),
+		choice("tally", "unranked", c.Unranked, "tied-last", "ignore")} {
+		if err != nil {
+			return err
+		}
+	}
 	r, name, closeFn, err := openInput(e, c.File, ".json")
 	if err != nil {
 		return err
@@ -41,13 +48,16 @@ func (c *tallyCmd) Run(e *env) error {
 
 type budgetCmd struct {
 	Rule       string `name:"rule" enum:"mes,greedy" default:"mes" help:"Allocation rule: mes (Method of Equal Shares) or greedy (by votes)."`
-	Utility    string `name:"utility" enum:"cost,cardinality," default:"" help:"MES utilities: cost (default for approval ballots) or cardinality."`
+	Utility    string `name:"utility" help:"MES utilities: cost (default for approval ballots) or cardinality."`
 	Completion string `name:"completion" enum:"none,add1,greedy,add1-greedy" default:"none" help:"What to do with budget MES leaves unspent: none, add1 (raise each voter's budget by one unit until it would overspend), greedy, or add1 then greedy."`
 	Stepwise   bool   `name:"add1-stepwise" help:"Run add1 one step at a time as the rule is defined, instead of the faster galloping search (they differ only where MES is not monotone in the voter budget; see internal/budget/FORMAT.md)."`
 	File       string `arg:"" name:"FILE" help:"A pabulib .pb file; - for standard input."`
 }
 
 func (c *budgetCmd) Run(e *env) error {
+	if err := choice("budget", "utility", c.Utility, "cost", "cardinality"); err != nil {
+		return err
+	}
 	r, _, closeFn, err := openInput(e, c.File, ".pb")
 	if err != nil {
 		return err
@@ -74,6 +84,10 @@ func openInput(e *env, path, stdinExt string) (io.Reader, string, func(), error)
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, "", nil, err
+	}
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		f.Close()
+		return nil, "", nil, fmt.Errorf("%s is a directory: name a file in it", path)
 	}
 	return f, path, func() { f.Close() }, nil
 }

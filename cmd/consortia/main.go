@@ -89,7 +89,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		kong.Description("consortia: communities organized around shared problems refine, prioritize, endorse, test and co-fund the roadmap work many of them need."),
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { panic(exitCode(code)) }),
-		kong.UsageOnError(),
 		kong.Resolvers(secretsFromEnv(getenv)),
 		kong.Vars{
 			"addr":         or("CONSORTIA_ADDR", "127.0.0.1:8080"),
@@ -121,12 +120,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}()
 	kctx, err := parser.Parse(args)
 	if err != nil {
-		parser.FatalIfErrorf(err)
-		return err
+		return reportUsage(stderr, usageOf(err))
 	}
 	e := &env{ctx: ctx, getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr,
 		log: newLogger(c.LogFormat, c.LogLevel, stderr)}
-	return kctx.Run(e)
+	err = kctx.Run(e)
+	var u usageError
+	if errors.As(err, &u) {
+		return reportUsage(stderr, u)
+	}
+	return err
 }
 
 // secretFlags are the flags whose values may carry a password or token. Their
@@ -178,7 +181,11 @@ func describe(err error) error {
 	if fields := model.ErrorFields(err); len(fields) > 0 {
 		msg := model.ErrorMessage(err)
 		for _, f := range fields {
-			msg += fmt.Sprintf("\n  --%s: %s", f.Field, f.Message)
+			name := "--" + f.Field
+			if f.Field == "password" { // there is no --password: it comes on standard input
+				name = "the password (standard input)"
+			}
+			msg += fmt.Sprintf("\n  %s: %s", name, f.Message)
 		}
 		return errors.New(msg)
 	}

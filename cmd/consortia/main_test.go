@@ -69,7 +69,7 @@ func TestUserAddAndTokenCreate(t *testing.T) {
 				t.Fatalf("no password: %v", err)
 			}
 			_, _, err = runCLI(t, env, "short\n", "user", "add", "--email", "staff@example.org", "--name", "Sam Staff")
-			if err == nil || !strings.Contains(err.Error(), "--password: must be at least 10 characters") {
+			if err == nil || !strings.Contains(err.Error(), "the password (standard input): must be at least 10 characters") {
 				t.Fatalf("short password: %v", err)
 			}
 			_, _, err = runCLI(t, env, "long enough password\n", "user", "add", "--email", "not-an-email", "--name", "Sam")

@@ -72,7 +72,7 @@ type outboxStatusCmd struct {
 }
 
 func (c *outboxStatusCmd) Run(e *env) error {
-	store, err := openStore(e.ctx, c.DB, e)
+	store, err := openExisting(e.ctx, c.DB, e)
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ type outboxRetryCmd struct {
 }
 
 func (c *outboxRetryCmd) Run(e *env) error {
-	store, err := openStore(e.ctx, c.DB, e)
+	store, err := openExisting(e.ctx, c.DB, e)
 	if err != nil {
 		return err
 	}
@@ -122,7 +122,7 @@ type outboxDeliverCmd struct {
 }
 
 func (c *outboxDeliverCmd) Run(e *env) error {
-	store, err := openStore(e.ctx, c.DB, e)
+	store, err := openExisting(e.ctx, c.DB, e)
 	if err != nil {
 		return err
 	}
@@ -151,7 +151,7 @@ type digestSendCmd struct {
 }
 
 func (c *digestSendCmd) Run(e *env) error {
-	store, err := openStore(e.ctx, c.DB, e)
+	store, err := openExisting(e.ctx, c.DB, e)
 	if err != nil {
 		return err
 	}

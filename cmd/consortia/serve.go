@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/alecthomas/kong"
 
 	"consortia/internal/app"
 	"consortia/internal/auth"
@@ -54,9 +57,13 @@ func (m metricsFlags) listen() (net.Listener, error) {
 	return ln, nil
 }
 
-func (s *serveCmd) Run(e *env) error {
+func (s *serveCmd) Run(e *env, kctx *kong.Context) error {
 	ctx := e.ctx
 	dbURL := s.DB
+	if s.Demo && flagGiven(kctx, "db") {
+		return usageError{msg: "--demo runs on a fresh temporary database and cannot use --db " + s.DB +
+			"; drop --demo to serve that database (run 'consortia migrate --db FILE' and 'consortia user add' to set it up)", cmd: "serve"}
+	}
 	if s.Demo {
 		dir, err := os.MkdirTemp("", "consortia-demo-")
 		if err != nil {
@@ -188,6 +195,18 @@ func cleanExpired(ctx context.Context, store *storage.Store, e *env) {
 }
 
 // openStore connects and migrates.
+// openExisting opens the database of a command that works on existing data
+// (everything but serve and migrate): an embedded database whose file does
+// not exist is an error, not a new empty database.
+func openExisting(ctx context.Context, url string, e *env) (*storage.Store, error) {
+	if path, ok := storage.SQLitePath(url); ok {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("no database at %s: check --db (or CONSORTIA_DATABASE_URL), or create it with 'consortia migrate --db %s'", path, path)
+		}
+	}
+	return openStore(ctx, url, e)
+}
+
 func openStore(ctx context.Context, url string, e *env) (*storage.Store, error) {
 	store, err := storage.Open(ctx, url)
 	if err != nil {

@@ -14,7 +14,7 @@ import (
 )
 
 type userCmd struct {
-	Add userAddCmd `cmd:"" help:"Add a person. The password is read from standard input, never from the command line."`
+	Add userAddCmd `cmd:"" help:"Add a person. The password (at least 10 characters) is read from standard input, never from the command line: pipe it in, e.g. printf '%s\\n' \"$PASSWORD\" | consortia user add --email … --name …; on a terminal it is asked for without echo."`
 }
 
 type userAddCmd struct {
@@ -29,7 +29,7 @@ func (c *userAddCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	store, err := openStore(e.ctx, c.DB, e)
+	store, err := openExisting(e.ctx, c.DB, e)
 	if err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ type tokenCreateCmd struct {
 }
 
 func (c *tokenCreateCmd) Run(e *env) error {
-	store, err := openStore(e.ctx, c.DB, e)
+	store, err := openExisting(e.ctx, c.DB, e)
 	if err != nil {
 		return err
 	}

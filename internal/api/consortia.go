@@ -336,7 +336,7 @@ func (h *Handler) blocked(ctx context.Context, ref, to, summary string, err erro
 	if gerr != nil {
 		return h.fail(ctx, err)
 	}
-	blockers := model.StageBlockers(v.Consortium, to, summary)
+	blockers := h.app.StageBlockers(v.Consortium, to, summary)
 	if len(blockers) == 0 {
 		return h.fail(ctx, err)
 	}
@@ -389,8 +389,9 @@ func (h *Handler) setGoals(ctx context.Context, in *SetGoalsInput) (*ConsortiumO
 type KickoffInput struct {
 	ConsortiumPath
 	Body struct {
-		At      *time.Time `json:"at,omitempty" nullable:"true" doc:"RFC 3339 time of the kickoff meeting; null (or omitted) clears it."`
-		Version int64      `json:"version,omitempty" minimum:"0" doc:"The version you read; fails with 409 if the consortium changed since."`
+		At       *time.Time `json:"at,omitempty" nullable:"true" doc:"RFC 3339 time of the kickoff meeting; null (or omitted) clears it."`
+		TimeZone string     `json:"time_zone,omitempty" maxLength:"64" doc:"IANA time zone the kickoff is planned in and shown in, e.g. Europe/Berlin; UTC when omitted."`
+		Version  int64      `json:"version,omitempty" minimum:"0" doc:"The version you read; fails with 409 if the consortium changed since."`
 	}
 }
 
@@ -398,12 +399,7 @@ func (h *Handler) scheduleKickoff(ctx context.Context, in *KickoffInput) (*Conso
 	if err := h.checkConsortiumVersion(ctx, in.ID, in.Body.Version); err != nil {
 		return nil, h.fail(ctx, err)
 	}
-	at := in.Body.At
-	if at != nil {
-		t := at.UTC()
-		at = &t
-	}
-	c, err := h.app.ScheduleKickoff(ctx, actor(ctx), in.ID, at)
+	c, err := h.app.ScheduleKickoff(ctx, actor(ctx), in.ID, in.Body.At, in.Body.TimeZone)
 	if err != nil {
 		return nil, h.fail(ctx, err)
 	}

@@ -122,7 +122,7 @@ func (a *App) GetConsortium(ctx context.Context, actor *model.User, ref string) 
 	for _, to := range model.NextStages(c.Stage) {
 		// The closing summary is typed in the same form as the move, so it
 		// is not listed as a blocker on the page.
-		v.Blockers[to] = model.StageBlockers(c, to, "(typed in the form)")
+		v.Blockers[to] = a.StageBlockers(c, to, "(typed in the form)")
 	}
 	return v, nil
 }
@@ -226,10 +226,23 @@ func (a *App) SetGoals(ctx context.Context, actor *model.User, ref, goals string
 	return c, err
 }
 
-// ScheduleKickoff sets the kickoff meeting time; staff only.
-func (a *App) ScheduleKickoff(ctx context.Context, actor *model.User, ref string, at *time.Time) (*model.Consortium, error) {
+// ScheduleKickoff sets the kickoff meeting time, planned in the IANA time
+// zone tz ("UTC" when empty); staff only.
+func (a *App) ScheduleKickoff(ctx context.Context, actor *model.User, ref string, at *time.Time, tz string) (*model.Consortium, error) {
 	if err := requireAdmin(actor); err != nil {
 		return nil, err
+	}
+	if tz = strings.TrimSpace(tz); tz == "" {
+		tz = "UTC"
+	}
+	if !model.ValidTimeZone(tz) {
+		var p model.Problems
+		p.Add("time_zone", "%s", model.TimeZoneHint)
+		return nil, p.Err()
+	}
+	if at != nil {
+		t := at.UTC().Truncate(time.Minute)
+		at = &t
 	}
 	var c *model.Consortium
 	err := a.inTx(ctx, func(tx *storage.Tx) error {
@@ -240,15 +253,21 @@ func (a *App) ScheduleKickoff(ctx context.Context, actor *model.User, ref string
 		if err := a.requireOpen(before); err != nil {
 			return err
 		}
-		if err := tx.SetKickoff(ctx, before.ID, at); err != nil {
+		if err := tx.SetKickoff(ctx, before.ID, at, tz); err != nil {
 			return err
 		}
 		if c, err = tx.ConsortiumByRef(ctx, idStr(before.ID)); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, actor, "consortium.kickoff", "consortium", idStr(c.ID), map[string]any{"kickoff_at": before.KickoffAt}, map[string]any{"kickoff_at": at})
+		return tx.Audit(ctx, actor, "consortium.kickoff", "consortium", idStr(c.ID), map[string]any{"kickoff_at": before.KickoffAt, "time_zone": before.KickoffTimeZone},
+			map[string]any{"kickoff_at": at, "time_zone": tz})
 	})
 	return c, err
+}
+
+// StageBlockers lists what stands between c and stage to now.
+func (a *App) StageBlockers(c *model.Consortium, to, summary string) []model.StageBlocker {
+	return model.StageBlockers(c, to, summary, a.now())
 }
 
 // Transition moves a consortium to another stage. Staff only. Conditions
@@ -270,7 +289,7 @@ func (a *App) Transition(ctx context.Context, actor *model.User, ref, to, reason
 		if err != nil {
 			return err
 		}
-		blockers := model.StageBlockers(before, to, summary)
+		blockers := a.StageBlockers(before, to, summary)
 		var hard, soft []string
 		for _, b := range blockers {
 			if b.Overridable {

@@ -93,9 +93,10 @@ func TestConsortiumLifecycle(t *testing.T) {
 		_, err = f.a.SetGoals(f.ctx, f.admin, "cloud-costs", "", true, "go", "")
 		code(t, err, model.EInvalid)
 		kick := time.Date(2027, 1, 14, 17, 0, 0, 0, time.UTC)
-		if _, err := f.a.ScheduleKickoff(f.ctx, f.admin, "cloud-costs", &kick); err != nil {
+		if _, err := f.a.ScheduleKickoff(f.ctx, f.admin, "cloud-costs", &kick, "UTC"); err != nil {
 			t.Fatal(err)
 		}
+		f.a.Clock = func() time.Time { return kick.Add(time.Hour) } // the kickoff has happened
 		if _, err := f.a.SetGoals(f.ctx, f.admin, "cloud-costs", "1. Cost dashboards\n2. Budget alerts", true, "go", "Enough interest."); err != nil {
 			t.Fatal(err)
 		}
@@ -218,4 +219,74 @@ func TestConsortiumBadInput(t *testing.T) {
 	if _, total, _ := f.a.ListConsortia(f.ctx, f.admin, model.ConsortiumFilter{}); total != 0 {
 		t.Fatalf("bad input left %d consortia", total)
 	}
+}
+
+// The kickoff is planned in a time zone; a consortium cannot become active
+// before its kickoff has happened unless staff override with a reason.
+func TestKickoffTimeZoneAndEarlyActivation(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		f := newFixture(t, s)
+		lead := f.user("a@example.org", "Alex A", model.RoleMember)
+		f.community("alpha", nil, lead)
+		if _, err := f.a.ProposeConsortium(f.ctx, lead, model.ConsortiumInput{Name: "Cloud costs", Problem: "Costs.",
+			CriticalCommunities: 1, CriticalPeople: 1}); err != nil {
+			t.Fatal(err)
+		}
+		now := time.Date(2027, 3, 1, 12, 0, 0, 0, time.UTC)
+		f.a.Clock = func() time.Time { return now }
+		for _, to := range []string{model.StageGathering} {
+			if _, err := f.a.Transition(f.ctx, f.admin, "cloud-costs", to, "", false, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := f.a.Support(f.ctx, lead, "cloud-costs", true, true, "alpha", ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.a.Transition(f.ctx, f.admin, "cloud-costs", model.StageDefining, "", false, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.a.SetGoals(f.ctx, f.admin, "cloud-costs", "Dashboards", true, "go", ""); err != nil {
+			t.Fatal(err)
+		}
+
+		// A zone that is not an IANA name is refused and nothing is written.
+		kick := time.Date(2027, 3, 4, 15, 0, 0, 0, time.UTC) // 16:00 in Berlin
+		audits := f.countRows(s, "audit_log")
+		for _, tz := range []string{"Mars/Olympus", "Local", "Europe/Berlin\x00"} {
+			_, err := f.a.ScheduleKickoff(f.ctx, f.admin, "cloud-costs", &kick, tz)
+			code(t, err, model.EInvalid)
+			fieldNamed(t, err, "time_zone")
+		}
+		_, err := f.a.ScheduleKickoff(f.ctx, lead, "cloud-costs", &kick, "Europe/Berlin")
+		code(t, err, model.EForbidden)
+		if n := f.countRows(s, "audit_log"); n != audits {
+			t.Fatalf("refused kickoffs wrote %d audit entries", n-audits)
+		}
+		c, err := f.a.ScheduleKickoff(f.ctx, f.admin, "cloud-costs", &kick, "Europe/Berlin")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.KickoffTimeZone != "Europe/Berlin" || !c.KickoffAt.Equal(kick) || c.KickoffLocal().Format("15:04 MST") != "16:00 CET" {
+			t.Fatalf("kickoff %v in %q (%v)", c.KickoffAt, c.KickoffTimeZone, c.KickoffLocal())
+		}
+
+		// Before the kickoff: blocked, and an override needs a reason.
+		_, err = f.a.Transition(f.ctx, f.admin, "cloud-costs", model.StageActive, "", false, "")
+		code(t, err, model.EConflict)
+		if !strings.Contains(err.Error(), "has not happened yet") || !strings.Contains(err.Error(), "16:00 CET") {
+			t.Fatalf("blocker: %v", err)
+		}
+		_, err = f.a.Transition(f.ctx, f.admin, "cloud-costs", model.StageActive, " ", true, "")
+		code(t, err, model.EInvalid)
+		fieldNamed(t, err, "reason")
+		c, err = f.a.Transition(f.ctx, f.admin, "cloud-costs", model.StageActive, "Kickoff moved online, goals agreed by mail.", true, "")
+		if err != nil || c.Stage != model.StageActive {
+			t.Fatalf("override: %v", err)
+		}
+		v, _ := f.a.GetConsortium(f.ctx, f.admin, "cloud-costs")
+		last := v.Timeline[len(v.Timeline)-1]
+		if !last.Override || !strings.Contains(last.Reason, "has not happened yet") {
+			t.Fatalf("timeline: %+v", last)
+		}
+	})
 }

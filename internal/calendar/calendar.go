@@ -4,6 +4,8 @@ package calendar
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	ics "github.com/arran4/golang-ical"
@@ -30,14 +32,26 @@ func Feed(name, baseURL, instance string, meetings []*model.Meeting, consortia m
 	cal.SetXWRCalName(name)
 	cal.SetRefreshInterval("PT1H")
 	cal.SetXPublishedTTL("PT1H")
+	zones := zonesOf(meetings)
+	for _, name := range slices.Sorted(maps.Keys(zones)) {
+		z := zones[name]
+		addTimezone(cal, z.loc, z.from, z.to)
+	}
 	for _, m := range meetings {
 		ev := cal.AddEvent(UID(instance, m.ID))
 		ev.SetDtStampTime(m.UpdatedAt)
 		ev.SetCreatedTime(m.CreatedAt)
 		ev.SetModifiedAt(m.UpdatedAt)
 		ev.SetSequence(m.Sequence)
-		ev.SetStartAt(m.StartsAt)
-		ev.SetEndAt(m.EndsAt())
+		if loc := meetingZone(m); loc != nil {
+			// The meeting's own zone, so it stays at its wall-clock time
+			// for everyone if the zone's rules change.
+			ev.SetProperty(ics.ComponentPropertyDtStart, m.StartsAt.In(loc).Format(icsLocal), ics.WithTZID(loc.String()))
+			ev.SetProperty(ics.ComponentPropertyDtEnd, m.EndsAt().In(loc).Format(icsLocal), ics.WithTZID(loc.String()))
+		} else {
+			ev.SetStartAt(m.StartsAt)
+			ev.SetEndAt(m.EndsAt())
+		}
 		title := m.Title
 		if c := consortia[m.ConsortiumID]; c != nil {
 			title = c.Name + ": " + m.Title

@@ -105,7 +105,7 @@ func seedNarrativesAndConsortia(ctx context.Context, a *app.App, admin *model.Us
 		return err
 	}
 	kickoff := time.Now().UTC().Truncate(time.Minute) // the demo is created all at once; the kickoff is its latest step
-	if _, err := a.ScheduleKickoff(ctx, admin, cloud.Slug, &kickoff); err != nil {
+	if _, err := a.ScheduleKickoff(ctx, admin, cloud.Slug, &kickoff, "Europe/Berlin"); err != nil {
 		return err
 	}
 	if _, err := a.SetGoals(ctx, admin, cloud.Slug, "1. Every member hub has a **cost dashboard** by the end of the quarter.\n"+

@@ -208,7 +208,7 @@ func TestBrowserConsortiumLifecycle(t *testing.T) {
 	if got := b.text("main aside dl.facts code"); got != slack {
 		t.Errorf("Slack channel shows as %q, want %q", got, slack)
 	}
-	if got := b.text(`label[for="mass-communities"] strong`) + " · " + b.text(`label[for="mass-people"] strong`); got != "0 of 2 · 0 of 2" {
+	if got := b.text(`label[for="mass-communities"] strong`) + " · " + b.text(`label[for="mass-people"] strong`); got != "0 of 2 needed · 0 of 2 needed" {
 		t.Errorf("critical mass of a new consortium: %s", got)
 	}
 
@@ -258,7 +258,11 @@ func TestBrowserConsortiumLifecycle(t *testing.T) {
 		if got := b.text(`#support-form p`); got != "You agree with this problem and will take part in meetings." {
 			t.Errorf("%s: support form says %q", l.name, got)
 		}
-		if got := b.text(`label[for="mass-communities"] strong`); got != itoa(int64(i+1))+" of 2" {
+		want := itoa(int64(i+1)) + " of 2 needed"
+		if i == 1 {
+			want = "2 (needs 2) ✓"
+		}
+		if got := b.text(`label[for="mass-communities"] strong`); got != want {
 			t.Errorf("after %s agreed, communities: %s", l.name, got)
 		}
 
@@ -367,11 +371,21 @@ func TestBrowserConsortiumLifecycle(t *testing.T) {
 		t.Logf("the browser's locale is %s, not en-US: typing into the datetime-local input gave %q; setting the value instead", lang, got)
 		b.do("set the kickoff", chromedp.SetValue(chromedp.ID("kickoff-at"), "2030-03-04T16:00"))
 	}
+	// The kickoff is planned in Berlin's time and shown in it.
+	b.do("choose the kickoff's time zone", chromedp.SetValue(chromedp.ID("kickoff-tz"), "Europe/Berlin"))
 	submit(`#kickoff-form`, 200, page)
-	flash("Kickoff scheduled for Monday 4 March 2030, 16:00 UTC.")
-	if got := b.text("#kickoff .kickoff-date"); got != "4 Mar 2030, 16:00 UTC" {
+	flash("Kickoff scheduled for Monday 4 March 2030, 16:00 CET.")
+	if got := b.text("#kickoff .kickoff-date"); got != "Mon 4 Mar 2030, 16:00 CET" {
 		t.Errorf("kickoff shows as %q", got)
 	}
+	if got := b.value("#kickoff-tz"); got != "Europe/Berlin" {
+		t.Errorf("the kickoff form's time zone is %q", got)
+	}
+	// Until the kickoff has happened, becoming active needs an override.
+	if got := b.texts(`#stage_active-form .blockers li`); !slices.Contains(got, "The kickoff meeting has not happened yet (it is on Mon 4 Mar 2030, 16:00 CET).") {
+		t.Errorf("blockers of the move to active before the kickoff: %q", got)
+	}
+	s.app.Clock = func() time.Time { return time.Date(2030, 3, 4, 17, 0, 0, 0, time.UTC) }
 
 	// Record the goals, agreed, with the decision to go. The form is in a
 	// closed <details>: open it as a person would.
@@ -468,8 +482,8 @@ func TestBrowserConsortiumLifecycle(t *testing.T) {
 	if strings.ReplaceAll(v.Goals, "\r\n", "\n") != goals || !v.GoalsAgreed || v.Decision != "go" || v.DecisionNote != "Kickoff went well." {
 		t.Errorf("stored goals %q, agreed %v, decision %q, note %q", v.Goals, v.GoalsAgreed, v.Decision, v.DecisionNote)
 	}
-	if want := time.Date(2030, 3, 4, 16, 0, 0, 0, time.UTC); v.KickoffAt == nil || !v.KickoffAt.Equal(want) {
-		t.Errorf("stored kickoff %v, want %v", v.KickoffAt, want)
+	if want := time.Date(2030, 3, 4, 15, 0, 0, 0, time.UTC); v.KickoffAt == nil || !v.KickoffAt.Equal(want) || v.KickoffTimeZone != "Europe/Berlin" {
+		t.Errorf("stored kickoff %v in %q, want %v in Europe/Berlin", v.KickoffAt, v.KickoffTimeZone, want)
 	}
 	if v.SupportCommunities != 2 || v.SupportPeople != 2 || len(v.Supporters) != 2 {
 		t.Errorf("stored support: %d communities, %d people, %d supporters", v.SupportCommunities, v.SupportPeople, len(v.Supporters))

@@ -122,6 +122,7 @@ type Consortium struct {
 	CriticalCommunities int             `json:"critical_mass_communities"`
 	CriticalPeople      int             `json:"critical_mass_people"`
 	KickoffAt           *time.Time      `json:"kickoff_at,omitempty"`
+	KickoffTimeZone     string          `json:"kickoff_time_zone" doc:"IANA time zone the kickoff is planned in, e.g. Europe/Berlin."`
 	Decision            string          `json:"decision" doc:"go, no_go, or empty while undecided."`
 	DecisionNote        string          `json:"decision_note"`
 	ClosingSummary      string          `json:"closing_summary"`
@@ -135,6 +136,19 @@ type Consortium struct {
 	CreatedAt           time.Time       `json:"created_at"`
 	UpdatedAt           time.Time       `json:"updated_at"`
 	Version             int64           `json:"version"`
+}
+
+// KickoffLocal is the kickoff time in its own time zone (nil when none is
+// scheduled).
+func (c *Consortium) KickoffLocal() *time.Time {
+	if c.KickoffAt == nil {
+		return nil
+	}
+	t := *c.KickoffAt
+	if loc, err := time.LoadLocation(c.KickoffTimeZone); err == nil {
+		t = t.In(loc)
+	}
+	return &t
 }
 
 // CriticalMassReached reports whether enough communities and people agree.
@@ -240,9 +254,9 @@ type StageBlocker struct {
 	Overridable bool `json:"overridable"`
 }
 
-// StageBlockers explains what stands between a consortium and a stage; an
-// empty list means the move is allowed.
-func StageBlockers(c *Consortium, to, summary string) []StageBlocker {
+// StageBlockers explains what stands between a consortium and a stage at
+// time now; an empty list means the move is allowed.
+func StageBlockers(c *Consortium, to, summary string, now time.Time) []StageBlocker {
 	var out []StageBlocker
 	block := func(overridable bool, msg string) {
 		out = append(out, StageBlocker{Message: msg, Overridable: overridable})
@@ -270,6 +284,8 @@ func StageBlockers(c *Consortium, to, summary string) []StageBlocker {
 		}
 		if c.KickoffAt == nil {
 			block(true, "No kickoff meeting has been scheduled.")
+		} else if c.KickoffAt.After(now) {
+			block(true, "The kickoff meeting has not happened yet (it is on "+c.KickoffLocal().Format("Mon 2 Jan 2006, 15:04 MST")+").")
 		}
 		if strings.TrimSpace(c.Goals) == "" || !c.GoalsAgreed {
 			block(true, "The goals have not been drafted and agreed.")
@@ -364,15 +380,28 @@ func (in *MemberInput) Normalize() {
 	}
 }
 
+// roleLabels lists the roles as people read them: "React & prioritize, …";
+// withIDs adds each role's identifier for an API client that sent another.
+func roleLabels(withIDs bool) string {
+	labels := make([]string, len(ConsortiumRoles))
+	for i, r := range ConsortiumRoles {
+		labels[i] = RoleLabel(r)
+		if withIDs {
+			labels[i] += " (" + r + ")"
+		}
+	}
+	return strings.Join(labels, ", ")
+}
+
 // Validate checks a membership: at least one of the six roles, no other.
 func (in MemberInput) Validate() error {
 	var p Problems
 	if len(in.Roles) == 0 {
-		p.Add("roles", "choose at least one role: %s", strings.Join(ConsortiumRoles, ", "))
+		p.Add("roles", "choose at least one role: %s", roleLabels(false))
 	}
 	for _, r := range in.Roles {
 		if !slices.Contains(ConsortiumRoles, r) {
-			p.Add("roles", "%q is not a role; the roles are %s", r, strings.Join(ConsortiumRoles, ", "))
+			p.Add("roles", "%q is not a role; the roles are %s", r, roleLabels(true))
 			break
 		}
 	}

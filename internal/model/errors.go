@@ -28,6 +28,9 @@ const (
 type FieldError struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
+	// Label names the field for people when its name is an identifier
+	// (rank_9 → the candidate's title); pages use it in summaries.
+	Label string `json:"-"`
 }
 
 // Error is an application error with a code, a message for people and,
@@ -108,6 +111,11 @@ type Problems []FieldError
 // Add records a problem with a field.
 func (p *Problems) Add(field, format string, args ...any) {
 	*p = append(*p, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// AddLabeled records a problem with a field that people know by label.
+func (p *Problems) AddLabeled(field, label, format string, args ...any) {
+	*p = append(*p, FieldError{Field: field, Label: label, Message: fmt.Sprintf(format, args...)})
 }
 
 // Has reports whether the field already has a problem, so that validation

@@ -108,32 +108,28 @@ type Money struct {
 	Currency string `json:"currency" doc:"ISO 4217 code."`
 }
 
-// String formats money for people: whole amounts without cents ("USD
-// 12,345"), others with them ("USD 12,345.50"). Every page, email and
-// message formats money here.
+// String formats money for people: "USD 12,345" when whole, "USD 12,345.50"
+// with cents. Pages, emails and messages all use it.
 func (m Money) String() string {
-	neg := m.Amount < 0
+	if m.Amount < 0 {
+		return "-" + m.Currency + " " + Money{Amount: -m.Amount}.Number()
+	}
+	return m.Currency + " " + m.Number()
+}
+
+// Number is the amount in major units with thousands separators, without
+// the currency: "36,000", "1,234.50", "-0.05".
+func (m Money) Number() string {
 	a := m.Amount
-	if neg {
-		a = -a
+	sign := ""
+	if a < 0 {
+		sign, a = "-", -a
 	}
 	whole, cents := a/100, a%100
-	s := fmt.Sprintf("%d", whole)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	sign := ""
-	if neg {
-		sign = "-"
-	}
 	if cents == 0 {
-		return fmt.Sprintf("%s%s %s", sign, m.Currency, b.String())
+		return sign + groupDigits(whole)
 	}
-	return fmt.Sprintf("%s%s %s.%02d", sign, m.Currency, b.String(), cents)
+	return fmt.Sprintf("%s%s.%02d", sign, groupDigits(whole), cents)
 }
 
 // Field limits of an initiative.

@@ -63,6 +63,19 @@ func (m *Meeting) Local() time.Time {
 	return m.StartsAt
 }
 
+// TimeZoneHint is the message for a time zone that is not an IANA name.
+const TimeZoneHint = "must be an IANA time zone such as Europe/Berlin or America/New_York"
+
+// ValidTimeZone reports whether name is an IANA time zone ("Local", the
+// server's own zone, is not one).
+func ValidTimeZone(name string) bool {
+	if name == "" || name == "Local" || len(name) > 64 {
+		return false
+	}
+	_, err := time.LoadLocation(name)
+	return err == nil
+}
+
 // RSVP is a person's answer to a meeting invitation.
 type RSVP struct {
 	UserID   int64     `json:"user_id"`
@@ -129,8 +142,8 @@ func (in MeetingInput) Validate() error {
 	if in.Duration < 5 || in.Duration > 24*60 {
 		p.Add("duration_minutes", "must be between 5 and 1440 minutes")
 	}
-	if _, err := time.LoadLocation(in.TimeZone); err != nil || len(in.TimeZone) > 64 {
-		p.Add("time_zone", "must be an IANA time zone such as Europe/Berlin or America/New_York")
+	if !ValidTimeZone(in.TimeZone) {
+		p.Add("time_zone", "%s", TimeZoneHint)
 	}
 	checkLine(&p, "location", in.Location, false, 300)
 	if in.VideoURL != "" && !ValidWebURL(in.VideoURL) {

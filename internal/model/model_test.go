@@ -45,7 +45,9 @@ func TestCommunityValidationNamesFields(t *testing.T) {
 }
 
 func TestMoney(t *testing.T) {
-	for m, want := range map[Money]string{{123456789, "USD"}: "USD 1,234,567.89", {5, "EUR"}: "EUR 0.05", {-150000, "USD"}: "-USD 1,500", {500000, "USD"}: "USD 5,000", {500050, "USD"}: "USD 5,000.50"} {
+	// Whole amounts go without cents: "USD 36,000", not "USD 36,000.00".
+	for m, want := range map[Money]string{{123456789, "USD"}: "USD 1,234,567.89", {5, "EUR"}: "EUR 0.05", {-150000, "USD"}: "-USD 1,500",
+		{3600000, "USD"}: "USD 36,000", {0, "GBP"}: "GBP 0", {100, "CHF"}: "CHF 1", {-5, "EUR"}: "-EUR 0.05", {123450, "USD"}: "USD 1,234.50"} {
 		if got := m.String(); got != want {
 			t.Errorf("%+v = %q, want %q", m, got, want)
 		}
@@ -81,8 +83,9 @@ func TestStatusMoves(t *testing.T) {
 }
 
 func TestStageBlockers(t *testing.T) {
+	now := time.Date(2027, 3, 2, 12, 0, 0, 0, time.UTC)
 	c := &Consortium{Stage: StageDefining, CriticalCommunities: 2, CriticalPeople: 2, SupportCommunities: 1, SupportPeople: 3}
-	b := StageBlockers(c, StageActive, "")
+	b := StageBlockers(c, StageActive, "", now)
 	if len(b) != 4 {
 		t.Fatalf("blockers: %+v", b)
 	}
@@ -91,17 +94,47 @@ func TestStageBlockers(t *testing.T) {
 			t.Errorf("%q is not overridable", x.Message)
 		}
 	}
-	now := time.Now()
-	c.SupportCommunities, c.KickoffAt, c.Goals, c.GoalsAgreed, c.Decision = 2, &now, "g", true, "go"
-	if b := StageBlockers(c, StageActive, ""); len(b) != 0 {
+	kickoff := now.Add(-time.Minute)
+	c.SupportCommunities, c.KickoffAt, c.Goals, c.GoalsAgreed, c.Decision = 2, &kickoff, "g", true, "go"
+	if b := StageBlockers(c, StageActive, "", now); len(b) != 0 {
 		t.Fatalf("ready but blocked: %+v", b)
 	}
-	if b := StageBlockers(c, StageDissolved, " "); len(b) != 1 || b[0].Overridable {
+	if b := StageBlockers(c, StageDissolved, " ", now); len(b) != 1 || b[0].Overridable {
 		t.Fatalf("dissolving without a summary: %+v", b)
 	}
 	c.Stage = StageConcluded
-	if b := StageBlockers(c, StageActive, ""); len(b) != 1 || b[0].Overridable {
+	if b := StageBlockers(c, StageActive, "", now); len(b) != 1 || b[0].Overridable {
 		t.Fatalf("from a closed stage: %+v", b)
+	}
+}
+
+// A consortium does not become active before its kickoff has happened,
+// unless staff override; the blocker names the kickoff in its own zone.
+func TestStageBlockersKickoffInTheFuture(t *testing.T) {
+	now := time.Date(2027, 3, 2, 12, 0, 0, 0, time.UTC)
+	kickoff := now.Add(26 * time.Hour)
+	c := &Consortium{Stage: StageDefining, CriticalCommunities: 1, CriticalPeople: 1, SupportCommunities: 1, SupportPeople: 1,
+		KickoffAt: &kickoff, KickoffTimeZone: "America/New_York", Goals: "g", GoalsAgreed: true, Decision: "go"}
+	b := StageBlockers(c, StageActive, "", now)
+	if len(b) != 1 || !b[0].Overridable || !strings.Contains(b[0].Message, "has not happened yet") ||
+		!strings.Contains(b[0].Message, "Wed 3 Mar 2027, 09:00 EST") {
+		t.Fatalf("future kickoff: %+v", b)
+	}
+	if b := StageBlockers(c, StageActive, "", kickoff); len(b) != 0 {
+		t.Fatalf("at the kickoff: %+v", b)
+	}
+}
+
+func TestValidTimeZone(t *testing.T) {
+	for _, tz := range []string{"UTC", "Europe/Berlin", "America/Argentina/Buenos_Aires"} {
+		if !ValidTimeZone(tz) {
+			t.Errorf("%q rejected", tz)
+		}
+	}
+	for _, tz := range []string{"", "Local", "Mars/Olympus", "../etc/passwd", "Europe/Berlin\n", strings.Repeat("A", 65)} {
+		if ValidTimeZone(tz) {
+			t.Errorf("%q accepted", tz)
+		}
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"consortia/internal/model"
 	"consortia/internal/storage"
@@ -127,7 +128,8 @@ func TestWebConsortiumLifecycle(t *testing.T) {
 		// Bad input through the forms.
 		r = bo.post(page+"/join", url.Values{"community": {"beta-institute"}})
 		wantStatus(t, "join without a role", r, 422)
-		has(t, r, "choose at least one role", "react_prioritize", `href="#join-form"`)
+		has(t, r, "choose at least one role: React &amp; prioritize, Endorse, Test", `href="#join-form"`)
+		lacks(t, r, "role: react_prioritize")
 		r = lena.post(page+"/join", url.Values{"community": {"gamma-college"}, "roles": {"sponsor"}})
 		wantStatus(t, "unknown role", r, 422)
 		has(t, r, "is not a role")
@@ -144,7 +146,11 @@ func TestWebConsortiumLifecycle(t *testing.T) {
 		r = staff.post(page+"/kickoff", url.Values{"kickoff": {"next tuesday"}})
 		wantStatus(t, "bad kickoff", r, 422)
 		has(t, r, "must be a date and time")
-		wantStatus(t, "kickoff", staff.post(page+"/kickoff", url.Values{"kickoff": {"2030-03-04T16:00"}}), 303)
+		r = staff.post(page+"/kickoff", url.Values{"kickoff": {"2030-03-04T16:00"}, "time_zone": {"Mars/Olympus"}})
+		wantStatus(t, "kickoff in an unknown time zone", r, 422)
+		has(t, r, `id="kickoff-time-zone-error"`, "must be an IANA time zone")
+		wantStatus(t, "kickoff", staff.post(page+"/kickoff", url.Values{"kickoff": {"2030-03-04T16:00"}, "time_zone": {"America/New_York"}}), 303)
+		has(t, staff.get(page), "Mon 4 Mar 2030, 16:00 EST", `<option value="America/New_York" selected>`)
 		wantStatus(t, "defining goals", staff.post(page+"/stage", url.Values{"to": {"defining_goals"}, "reason": {"Two communities agree."}}), 303)
 
 		r = staff.post(page+"/stage", url.Values{"to": {"active"}})
@@ -154,6 +160,10 @@ func TestWebConsortiumLifecycle(t *testing.T) {
 		wantStatus(t, "agreeing empty goals", r, 422)
 		has(t, r, "cannot be agreed while empty")
 		wantStatus(t, "goals", staff.post(page+"/goals", url.Values{"goals": {"1. A GPU pool per course\n2. Shared costs"}, "agreed": {"1"}, "decision": {"go"}, "decision_note": {"Kickoff went well."}}), 303)
+		r = staff.post(page+"/stage", url.Values{"to": {"active"}})
+		wantStatus(t, "active before the kickoff", r, 409)
+		has(t, r, "The kickoff meeting has not happened yet (it is on Mon 4 Mar 2030, 16:00 EST).")
+		e.app.Clock = func() time.Time { return time.Date(2030, 3, 4, 22, 0, 0, 0, time.UTC) }
 		wantStatus(t, "active", staff.post(page+"/stage", url.Values{"to": {"active"}}), 303)
 
 		// The page shows members by role, progress and the timeline.
@@ -163,7 +173,7 @@ func TestWebConsortiumLifecycle(t *testing.T) {
 			`<progress id="mass-communities" value="2" max="2">`, `<progress id="mass-people" value="2" max="2">`, "Critical mass reached",
 			"Alpha University", "Beta Institute", "Sign a letter of support", "level-lots",
 			"Moved to gathering critical mass", "Moved to defining goals", "Moved to active", "Alpha University joined", "by Lena Lead",
-			"4 Mar 2030, 16:00 UTC", "Move to the next stage", "Conclude", "Dissolve")
+			"Mon 4 Mar 2030, 16:00 EST", "Move to the next stage", "Conclude", "Dissolve")
 		// Roles are listed under their role.
 		body := string(r.body)
 		coFund := body[strings.Index(body, `role-card role-co_fund`):]
@@ -242,7 +252,7 @@ func TestWebRoadmapVisitorsSeePublicInitiatives(t *testing.T) {
 		wantStatus(t, "roadmap", r, 200)
 		has(t, r, "Public GPU pools", "Shipped login", "Candidates", "Upcoming", "In flight", "Done",
 			`<link rel="alternate" type="application/atom+xml"`, "Help fund this", "we commit $X if others invest $3X",
-			"<span>USD 6,000</span> – <span>USD 12,000</span>", "1/2 tasks", `aria-current="page">Roadmap`)
+			"USD 6,000–12,000", "1/2 tasks", `aria-current="page">Roadmap`)
 		lacks(t, r, "Secret storage plan", "Private build")
 
 		staff := e.browser()
@@ -392,7 +402,7 @@ func TestWebInitiativeChecklistAndForms(t *testing.T) {
 		wantStatus(t, "stale version", r, 409)
 
 		r = lena.get(page)
-		has(t, r, "EUR 4,000 – EUR 6,000", "Detailed enough to become a candidate", "Prototype")
+		has(t, r, "EUR 4,000–6,000", "Detailed enough to become a candidate", "Prototype")
 		wantStatus(t, "candidate", lena.post(page+"/status", url.Values{"to": {"candidate"}}), 303)
 		r = lena.get(page)
 		has(t, r, "Idea → Candidate", "Level of detail")

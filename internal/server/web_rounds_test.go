@@ -170,7 +170,7 @@ func TestWebQuarterlyPrioritization(t *testing.T) {
 		visitor := e.browser()
 
 		// The consortium page links to its meetings and rounds.
-		has(t, visitor.get(page), `id="meetings"`, `href="`+page+`/meetings"`, `href="`+page+`/rounds"`, `href="`+page+`/meetings.ics"`, "No meeting is scheduled.")
+		has(t, visitor.get(page), `id="meetings"`, `href="`+page+`/meetings"`, `href="`+page+`/rounds"`, `href="`+page+`/meetings#subscribe"`, "No meeting is scheduled.")
 
 		// Staff schedule the quarterly meeting; the agenda is prefilled.
 		r := staff.get(page + "/meetings")
@@ -230,8 +230,8 @@ func TestWebQuarterlyPrioritization(t *testing.T) {
 		}
 		prCRLF(t, r.body)
 		uid := prField(r.body, "UID")
-		if !strings.HasPrefix(uid, fmt.Sprintf("meeting-%d.", mid)) || !strings.HasSuffix(uid, "@consortia") || prField(r.body, "SEQUENCE") != "0" || prField(r.body, "DTSTART") != "20270112T160000Z" {
-			t.Fatalf("calendar event: uid %q sequence %q start %q\n%s", uid, prField(r.body, "SEQUENCE"), prField(r.body, "DTSTART"), r.body)
+		if !strings.HasPrefix(uid, fmt.Sprintf("meeting-%d.", mid)) || !strings.HasSuffix(uid, "@consortia") || prField(r.body, "SEQUENCE") != "0" || prField(r.body, "DTSTART;TZID=Europe/Berlin") != "20270112T170000" {
+			t.Fatalf("calendar event: uid %q sequence %q start %q\n%s", uid, prField(r.body, "SEQUENCE"), prField(r.body, "DTSTART;TZID=Europe/Berlin"), r.body)
 		}
 		r = staff.get(mpage + "/edit")
 		prStatus(t, "edit form", r, 200)
@@ -246,8 +246,8 @@ func TestWebQuarterlyPrioritization(t *testing.T) {
 		prStatus(t, "stale edit", staff.post(mpage+"/edit", edit), 409)
 		r = visitor.get(mpage + ".ics")
 		prCRLF(t, r.body)
-		if prField(r.body, "UID") != uid || prField(r.body, "SEQUENCE") != "1" || prField(r.body, "DTSTART") != "20270112T170000Z" {
-			t.Fatalf("after the edit: uid %q (was %q) sequence %q start %q", prField(r.body, "UID"), uid, prField(r.body, "SEQUENCE"), prField(r.body, "DTSTART"))
+		if prField(r.body, "UID") != uid || prField(r.body, "SEQUENCE") != "1" || prField(r.body, "DTSTART;TZID=Europe/Berlin") != "20270112T180000" {
+			t.Fatalf("after the edit: uid %q (was %q) sequence %q start %q", prField(r.body, "UID"), uid, prField(r.body, "SEQUENCE"), prField(r.body, "DTSTART;TZID=Europe/Berlin"))
 		}
 		has(t, visitor.get(mpage), "We saw the <strong>dashboards</strong>.", "Open a ranked round.")
 		r = visitor.get(page + "/meetings.ics")

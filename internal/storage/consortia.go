@@ -11,7 +11,7 @@ import (
 )
 
 const consortiumColumns = `id, slug, name, problem, goals, goals_agreed, stage, visibility, slack_channel, mailing_segment,
-	guide_url, critical_mass_communities, critical_mass_people, kickoff_at, decision, decision_note, closing_summary,
+	guide_url, critical_mass_communities, critical_mass_people, kickoff_at, kickoff_time_zone, decision, decision_note, closing_summary,
 	proposed_by_id, proposed_by_name, created_at, updated_at, version`
 
 func scanConsortium(sc interface{ Scan(...any) error }) (*model.Consortium, error) {
@@ -19,7 +19,7 @@ func scanConsortium(sc interface{ Scan(...any) error }) (*model.Consortium, erro
 	var kickoff sql.NullTime
 	var by sql.NullInt64
 	err := sc.Scan(&c.ID, &c.Slug, &c.Name, &c.Problem, &c.Goals, &c.GoalsAgreed, &c.Stage, &c.Visibility, &c.SlackChannel,
-		&c.MailingSegment, &c.GuideURL, &c.CriticalCommunities, &c.CriticalPeople, &kickoff, &c.Decision, &c.DecisionNote,
+		&c.MailingSegment, &c.GuideURL, &c.CriticalCommunities, &c.CriticalPeople, &kickoff, &c.KickoffTimeZone, &c.Decision, &c.DecisionNote,
 		&c.ClosingSummary, &by, &c.ProposedByName, &c.CreatedAt, &c.UpdatedAt, &c.Version)
 	if err != nil {
 		return nil, mapError(err)
@@ -120,9 +120,11 @@ func (q queries) SetGoals(ctx context.Context, id int64, goals string, agreed bo
 	return err
 }
 
-// SetKickoff schedules (or clears) the kickoff meeting.
-func (q queries) SetKickoff(ctx context.Context, id int64, at *time.Time) error {
-	_, err := q.exec(ctx, `UPDATE consortia SET kickoff_at = ?, updated_at = ?, version = version + 1 WHERE id = ?`, at, now(), id)
+// SetKickoff schedules (or clears) the kickoff meeting, planned in the IANA
+// time zone tz.
+func (q queries) SetKickoff(ctx context.Context, id int64, at *time.Time, tz string) error {
+	_, err := q.exec(ctx, `UPDATE consortia SET kickoff_at = ?, kickoff_time_zone = ?, updated_at = ?, version = version + 1 WHERE id = ?`,
+		at, tz, now(), id)
 	return err
 }
 

@@ -70,6 +70,9 @@ func (ui *UI) Community() http.Handler {
 			ui.Error(w, r, err)
 			return
 		}
+		if toSlugURL(w, r, v.Slug) {
+			return
+		}
 		d := communityData{Community: v.Community, People: v.People, CanEdit: v.CanEdit, IsAdmin: u.IsAdmin()}
 		members, byID, err := ui.app.CommunityConsortia(ctx, u, v.ID)
 		if err != nil {

@@ -263,6 +263,9 @@ func (ui *UI) Consortium() http.Handler {
 			ui.Error(w, r, err)
 			return
 		}
+		if toSlugURL(w, r, p.Data.(*consortiumData).Slug) {
+			return
+		}
 		ui.render(w, r, http.StatusOK, "consortium", p)
 	})
 }
@@ -367,27 +370,33 @@ func (ui *UI) LeaveConsortium() http.Handler {
 }
 
 // ScheduleKickoff sets or clears the kickoff meeting (staff). The form
-// gives a UTC date and time.
+// gives a wall-clock date and time in the chosen time zone.
 func (ui *UI) ScheduleKickoff() http.Handler {
 	return ui.consortiumAction("kickoff", "#kickoff", func(r *http.Request) (string, error) {
 		var at *time.Time
+		tz := strings.TrimSpace(r.PostForm.Get("time_zone"))
+		if tz == "" {
+			tz = "UTC"
+		}
 		if s := strings.TrimSpace(r.PostForm.Get("kickoff")); s != "" && r.PostForm.Get("clear") != "1" {
-			t, err := time.ParseInLocation("2006-01-02T15:04", s, time.UTC)
+			if !model.ValidTimeZone(tz) {
+				return "", fieldProblem("time_zone", model.TimeZoneHint)
+			}
+			loc, _ := time.LoadLocation(tz)
+			t, err := parseLocal(s, loc)
 			if err != nil {
-				if t, err = time.ParseInLocation("2006-01-02T15:04:05", s, time.UTC); err != nil {
-					return "", fieldProblem("kickoff", "must be a date and time like 2026-03-02T16:00 (UTC)")
-				}
+				return "", fieldProblem("kickoff", "must be a date and time like 2026-03-02T16:00")
 			}
 			at = &t
 		}
-		c, err := ui.app.ScheduleKickoff(r.Context(), user(r), r.PathValue("ref"), at)
+		c, err := ui.app.ScheduleKickoff(r.Context(), user(r), r.PathValue("ref"), at, tz)
 		if err != nil {
 			return "", err
 		}
 		if c.KickoffAt == nil {
 			return "The kickoff meeting is no longer scheduled.", nil
 		}
-		return "Kickoff scheduled for " + c.KickoffAt.UTC().Format("Monday 2 January 2006, 15:04 UTC") + ".", nil
+		return "Kickoff scheduled for " + c.KickoffLocal().Format("Monday 2 January 2006, 15:04 MST") + ".", nil
 	})
 }
 

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"consortia/internal/app"
 	"consortia/internal/model"
 	"consortia/internal/storage"
 )
@@ -13,7 +14,16 @@ type homeData struct {
 	Tags         []storage.TagCount
 	Affiliations []model.Affiliation
 	Activity     []model.AuditEntry
+	// What everyone may see of the consortia and the co-funding, so a
+	// visitor learns more than the list of communities.
+	Consortia     []*model.Consortium
+	MoreConsortia bool
+	Goals         []app.GoalSummary
+	MoreGoals     bool
 }
+
+// homeConsortia and homeGoals are how many of each the home page shows.
+const homeConsortia, homeGoals = 4, 3
 
 // Home is the dashboard for people signed in and a welcome for visitors.
 func (ui *UI) Home() http.Handler {
@@ -30,6 +40,18 @@ func (ui *UI) Home() http.Handler {
 			ui.Error(w, r, err)
 			return
 		}
+		var total int
+		if d.Consortia, total, err = ui.app.ListConsortia(ctx, u, model.ConsortiumFilter{Page: model.Page{Size: homeConsortia}}); err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		d.MoreConsortia = total > len(d.Consortia)
+		goals, err := ui.app.ListGoals(ctx, u, app.GoalsFilter{State: model.GoalOpen})
+		if err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		d.Goals, d.MoreGoals = goals[:min(len(goals), homeGoals)], len(goals) > homeGoals
 		if d.Tags, err = ui.app.Store.CommunityTags(ctx); err != nil {
 			ui.Error(w, r, err)
 			return

@@ -257,6 +257,9 @@ func (ui *UI) Initiative() http.Handler {
 			ui.Error(w, r, err)
 			return
 		}
+		if toSlugURL(w, r, p.Data.(*initiativeData).Slug) {
+			return
+		}
 		ui.render(w, r, http.StatusOK, "initiative", p)
 	})
 }

@@ -26,6 +26,7 @@ var prioritizeFuncs = template.FuncMap{
 	"reactionKinds":    func() []string { return model.Reactions },
 	"timeZoneChoices":  timeZoneChoices,
 	"tzLabel":          tzLabel,
+	"kickoffWhen":      func(t time.Time) string { return t.Format("Mon 2 Jan 2006, 15:04 MST") },
 	"meetingWhen":      meetingWhen,
 	"meetingUTC":       func(m *model.Meeting) string { return m.StartsAt.UTC().Format("Mon 2 Jan 2006, 15:04 UTC") },
 	"monthDay": func(m *model.Meeting) [2]string {
@@ -187,7 +188,8 @@ type meetingsData struct {
 	Recent     *model.Meeting
 	// FeedKey is the reader's personal calendar key, for feeds of consortia
 	// that are not public.
-	FeedKey string
+	FeedKey   string
+	Subscribe calendarSubscription
 }
 
 func (ui *UI) meetingsPage(r *http.Request) (*Page, error) {
@@ -200,6 +202,7 @@ func (ui *UI) meetingsPage(r *http.Request) (*Page, error) {
 	if c.Visibility != model.VisibilityPublic {
 		d.FeedKey = ui.app.CalendarKey(u)
 	}
+	d.Subscribe = ui.subscription(c, d.FeedKey)
 	now := ui.app.Now()
 	for _, m := range ms {
 		if m.EndsAt().After(now) {

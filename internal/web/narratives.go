@@ -138,6 +138,9 @@ func (ui *UI) Narrative() http.Handler {
 			ui.Error(w, r, err)
 			return
 		}
+		if toSlugURL(w, r, p.Data.(*narrativeData).Slug) {
+			return
+		}
 		ui.render(w, r, http.StatusOK, "narrative", p)
 	})
 }

@@ -151,6 +151,8 @@ func costRange(low, high model.Money) string {
 		return ""
 	case low.Amount == high.Amount:
 		return high.String()
+	case low.Currency == high.Currency:
+		return high.Currency + " " + low.Number() + "–" + high.Number() // "USD 36,000–60,000"
 	}
 	return low.String() + " – " + high.String()
 }
@@ -229,11 +231,15 @@ func (ui *UI) inlineFailed(w http.ResponseWriter, r *http.Request, err error, fo
 	for _, f := range model.ErrorFields(err) {
 		// The summary names every problem, also when the field is not
 		// on the page (e.g. a join form for a community that already joined).
-		name := strings.ReplaceAll(f.Field, "_", " ")
-		if label, ok := fieldLabels[form+"."+f.Field]; ok {
-			name = label
+		name := f.Label
+		if name == "" {
+			name = strings.ReplaceAll(f.Field, "_", " ")
+			if label, ok := fieldLabels[form+"."+f.Field]; ok {
+				name = label
+			}
+			name = strings.ToUpper(name[:1]) + name[1:]
 		}
-		p.Message += " " + strings.ToUpper(name[:1]) + name[1:] + ": " + f.Message + "."
+		p.Message += " " + name + ": " + f.Message + "."
 	}
 	p.Errors[form] = p.Message
 	p.Errors["_form"] = form

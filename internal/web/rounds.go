@@ -594,7 +594,7 @@ func ballotInput(rd *model.Round, f url.Values) (model.BallotInput, error) {
 			}
 			k, err := strconv.Atoi(s)
 			if err != nil || k < 1 || k > n {
-				p.Add(field, "must be a whole number from 1 to %d, or empty to leave it unranked", n)
+				p.AddLabeled(field, c.Title, "must be a whole number from 1 to %d, or empty to leave it unranked", n)
 				continue
 			}
 			tiers[k] = append(tiers[k], c.ID)
@@ -629,7 +629,7 @@ func ballotInput(rd *model.Round, f url.Values) (model.BallotInput, error) {
 			}
 			k, err := strconv.Atoi(s)
 			if err != nil {
-				p.Add(prefix+ids, "must be a whole number")
+				p.AddLabeled(prefix+ids, c.Title, "must be a whole number")
 				continue
 			}
 			dst[ids] = k
