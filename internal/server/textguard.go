@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 
+	"consortia/internal/api"
 	"consortia/internal/identity"
 	"consortia/internal/jsonin"
 	"consortia/internal/model"
@@ -29,7 +30,10 @@ func refuseBadText(mux *http.ServeMux, fail func(http.ResponseWriter, *http.Requ
 		// An anonymous API caller is answered 401 by the API's own guard
 		// before its body is looked at, so that what it may not send is
 		// not described to it; bodies of signed-in callers are checked here.
-		if err == nil && strings.HasPrefix(r.URL.Path, "/api/") && hasJSONBody(r) && identity.User(r.Context()) != nil {
+		// A body announced larger than any operation takes is left unread
+		// for the API's guard to refuse with 413.
+		if err == nil && strings.HasPrefix(r.URL.Path, "/api/") && hasJSONBody(r) && identity.User(r.Context()) != nil &&
+			r.ContentLength <= api.MaxBodyBytes {
 			err = jsonBodyProblem(r)
 		}
 		if err != nil {
@@ -107,7 +111,7 @@ func jsonBodyProblem(r *http.Request) error {
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return model.Errorf(model.ETooLarge, "The request body is larger than %d bytes.", mbe.Limit)
+			return model.TooLarge(mbe.Limit)
 		}
 		return model.Errorf(model.EMalformed, "The request body could not be read.")
 	}
