@@ -38,7 +38,10 @@ type Worker struct {
 	// attempt up to MaxBackoff.
 	BaseBackoff time.Duration
 	MaxBackoff  time.Duration
-	Log         *slog.Logger
+	// Now is the clock retries are scheduled by (time.Now when nil); a
+	// test sets it back to make every retry due at once, without waiting.
+	Now func() time.Time
+	Log *slog.Logger
 	// Wake, when signalled, makes Run look for work at once.
 	Wake chan struct{}
 }
@@ -62,6 +65,13 @@ func (w *Worker) Backoff(attempts int) time.Duration {
 		d = w.MaxBackoff
 	}
 	return d
+}
+
+func (w *Worker) now() time.Time {
+	if w.Now != nil {
+		return w.Now()
+	}
+	return time.Now()
 }
 
 // Result counts what one pass did.
@@ -209,7 +219,7 @@ func (w *Worker) record(ctx context.Context, m *model.OutboxMessage, err error, 
 	var next *time.Time
 	status := model.OutboxDead
 	if !IsPermanent(err) && m.Attempts < w.MaxAttempts {
-		t := time.Now().Add(w.Backoff(m.Attempts))
+		t := w.now().Add(w.Backoff(m.Attempts))
 		next, status = &t, model.OutboxPending
 	}
 	if e := w.Store.MarkFailed(rctx, m.ID, w.ID, m.Attempts, err.Error(), next, d); e != nil {

@@ -149,16 +149,19 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 	}
 	if s.dialect == Postgres {
 		// Several app instances may start at once: serialize their
-		// migrations on an advisory lock held on one connection.
-		conn, err := s.db.Conn(ctx)
+		// migrations on an advisory lock. A transaction-level lock, held by
+		// a transaction kept open while goose works on other connections,
+		// also works behind a transaction-mode pooler (PgBouncer), where a
+		// session-level lock would stay behind on whichever server
+		// connection happened to take it.
+		lockTx, err := s.db.BeginTx(ctx, nil)
 		if err != nil {
 			return 0, err
 		}
-		defer conn.Close()
-		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(7216530)"); err != nil {
+		defer lockTx.Rollback()
+		if _, err := lockTx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(7216530)"); err != nil {
 			return 0, err
 		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(7216530)")
 	}
 	res, err := p.Up(ctx)
 	if err != nil {

@@ -45,6 +45,13 @@ func EachPair(t *testing.T, fn func(t *testing.T, a, b *storage.Store)) {
 	})
 }
 
+// EachURL is Each for tests that open the database themselves, e.g. in
+// another process: fn gets the URL of a fresh, empty (unmigrated) database.
+func EachURL(t *testing.T, fn func(t *testing.T, d storage.Dialect, dbURL string)) {
+	t.Helper()
+	eachDialect(t, func(t *testing.T, d storage.Dialect) { fn(t, d, URL(t, d)) })
+}
+
 func eachDialect(t *testing.T, fn func(t *testing.T, d storage.Dialect)) {
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) { fn(t, storage.SQLite) })
