@@ -168,6 +168,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		// and is still served as anonymous.
 		uncached := http.Header{"Cookie": {"consortia_load=1"}}
 		targets = append(targets,
+			target{"GET " + apiPath + " (anonymous, uncached)", base, apiPath, variantUncached, uncached},
 			target{"GET " + apiPath + " (token)", base, apiPath, variantToken, http.Header{"Authorization": {"Bearer " + creds.token}}},
 			target{"GET " + pagePath + " (anonymous, uncached)", base, pagePath, variantUncached, uncached},
 			target{"GET " + pagePath + " (signed in)", base, pagePath, variantSession, http.Header{"Cookie": {creds.cookie}}})
