@@ -35,6 +35,7 @@ func newClient(conns int) *http.Client {
 // the whole answer, and send the next, for warmup+d.
 type load struct {
 	URL      string
+	Header   http.Header // credentials of an authenticated target
 	Conns    int
 	Warmup   time.Duration
 	Duration time.Duration
@@ -130,7 +131,7 @@ func (l load) worker(ctx context.Context, client *http.Client, w *worker, measur
 		if !t0.Before(end) {
 			return
 		}
-		n, err := get(ctx, client, l.URL)
+		n, err := get(ctx, client, l.URL, l.Header)
 		t1 := time.Now()
 		if t0.Before(measureFrom) {
 			continue // warming up: connections, caches, the pool
@@ -152,10 +153,13 @@ func (l load) worker(ctx context.Context, client *http.Client, w *worker, measur
 }
 
 // get fetches url, reads the whole body and fails on anything but 2xx.
-func get(ctx context.Context, client *http.Client, url string) (int64, error) {
+func get(ctx context.Context, client *http.Client, url string, header http.Header) (int64, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return 0, err
+	}
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	res, err := client.Do(req)
 	if err != nil {

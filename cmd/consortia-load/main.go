@@ -20,6 +20,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"os/signal"
@@ -57,7 +58,18 @@ type target struct {
 	name string
 	base string // which server
 	path string
+	// variant tells the app's targets of one path apart: "" anonymous
+	// (micro-cached), or one of the variant constants.
+	variant string
+	header  http.Header
 }
+
+// Variants of a path's target.
+const (
+	variantToken    = "token"    // with an API bearer token
+	variantSession  = "session"  // signed in, with a session cookie
+	variantUncached = "uncached" // anonymous, past the micro-cache
+)
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("consortia-load", flag.ContinueOnError)
@@ -109,6 +121,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	base := strings.TrimRight(*targetURL, "/")
+	var creds credentials
 	if base != "" {
 		if err := checkLoopback(base); err != nil {
 			return err
@@ -122,7 +135,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return err
 		}
 		defer s.Close()
-		base = s.URL
+		base, creds = s.URL, s.creds
 		rep.Database = string(s.Dialect)
 		fmt.Fprintf(stderr, "seeded in %s; consortia is serving at %s\n", time.Since(start).Round(time.Millisecond), base)
 	}
@@ -145,18 +158,28 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer stopCeiling()
 
 	targets := []target{
-		{"ceiling " + apiPath, ceiling, apiPath},
-		{"GET " + apiPath, base, apiPath},
-		{"ceiling " + pagePath, ceiling, pagePath},
-		{"GET " + pagePath, base, pagePath},
+		{name: "ceiling " + apiPath, base: ceiling, path: apiPath},
+		{name: "GET " + apiPath, base: base, path: apiPath},
+		{name: "ceiling " + pagePath, base: ceiling, path: pagePath},
+		{name: "GET " + pagePath, base: base, path: pagePath},
+	}
+	if creds.token != "" {
+		// A cookie named like ours but not a session skips the micro-cache
+		// and is still served as anonymous.
+		uncached := http.Header{"Cookie": {"consortia_load=1"}}
+		targets = append(targets,
+			target{"GET " + apiPath + " (anonymous, uncached)", base, apiPath, variantUncached, uncached},
+			target{"GET " + apiPath + " (token)", base, apiPath, variantToken, http.Header{"Authorization": {"Bearer " + creds.token}}},
+			target{"GET " + pagePath + " (anonymous, uncached)", base, pagePath, variantUncached, uncached},
+			target{"GET " + pagePath + " (signed in)", base, pagePath, variantSession, http.Header{"Cookie": {creds.cookie}}})
 	}
 	if *stack {
-		targets = append(targets, target{"GET " + stackPath + " (stack only)", base, stackPath})
+		targets = append(targets, target{name: "GET " + stackPath + " (stack only)", base: base, path: stackPath})
 	}
 	quietUntil := time.Now().Add(*waitQuiet)
 	for _, t := range targets {
-		l := load{URL: t.base + t.path, Conns: *conns, Warmup: *warmup, Duration: *duration}
-		profile := *cpuprofile != "" && t.base == base && t.path == profilePath
+		l := load{URL: t.base + t.path, Header: t.header, Conns: *conns, Warmup: *warmup, Duration: *duration}
+		profile := *cpuprofile != "" && t.base == base && t.path == profilePath && t.variant == ""
 		for {
 			if *waitQuiet > 0 {
 				waitForQuiet(ctx, quietUntil, stderr)

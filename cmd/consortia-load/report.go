@@ -20,6 +20,12 @@ const (
 	targetRatio = 0.5
 	targetP99   = 25 * time.Millisecond
 	targetConns = 32
+	// Authenticated: the API list with a bearer token at ≥ 35% of the
+	// API's ceiling and p99 under 15 ms; the signed-in page at most 2×
+	// slower than the anonymous page past the micro-cache.
+	targetAuthRatio   = 0.35
+	targetAuthP99     = 15 * time.Millisecond
+	targetSignedInMax = 2.0
 	// busyLimit is the share of CPU other processes may use before a run
 	// without a warning.
 	busyLimit = 10
@@ -36,12 +42,18 @@ type report struct {
 	// APIRatio is the API's requests/s over its ceiling's.
 	APIRatio  float64 `json:"api_ratio"`
 	PageRatio float64 `json:"page_ratio"`
-	Targets   targets `json:"targets"`
+	// TokenAPIRatio is the API with a bearer token over the API's ceiling.
+	TokenAPIRatio float64 `json:"token_api_ratio,omitempty"`
+	// SignedInSlowdown is the anonymous uncached page's requests/s over the
+	// signed-in page's.
+	SignedInSlowdown float64 `json:"signed_in_slowdown,omitempty"`
+	Targets          targets `json:"targets"`
 }
 
 type measurement struct {
 	Target    string  `json:"target"`
 	Path      string  `json:"path"`
+	Variant   string  `json:"variant,omitempty"`
 	Ceiling   bool    `json:"ceiling"`
 	BodyBytes int     `json:"body_bytes"`
 	Requests  int     `json:"requests"`
@@ -63,7 +75,11 @@ type targets struct {
 	RatioMet bool `json:"api_ratio_met"`
 	// P99Met is only judged at 32 connections; nil otherwise.
 	P99Met *bool `json:"api_p99_met"`
-	Met    bool  `json:"met"`
+	// The authenticated targets, nil when not measured (with -url).
+	TokenRatioMet *bool `json:"token_api_ratio_met,omitempty"`
+	TokenP99Met   *bool `json:"token_api_p99_met,omitempty"`
+	SignedInMet   *bool `json:"signed_in_page_met,omitempty"`
+	Met           bool  `json:"met"`
 }
 
 type machineInfo struct {
@@ -193,17 +209,28 @@ func (r *report) add(t target, res *result, db, others float64) {
 		bodyBytes = int(res.Bytes / int64(res.Requests))
 	}
 	r.Results = append(r.Results, measurement{
-		Target: t.name, Path: t.path, Ceiling: strings.HasPrefix(t.name, "ceiling"), BodyBytes: bodyBytes,
+		Target: t.name, Path: t.path, Variant: t.variant, Ceiling: strings.HasPrefix(t.name, "ceiling"), BodyBytes: bodyBytes,
 		Requests: res.Requests, RPS: res.RPS(),
 		P50ms: ms(res.Quantile(0.50)), P90ms: ms(res.Quantile(0.90)), P99ms: ms(res.Quantile(0.99)), MaxMs: ms(res.Quantile(1)),
 		Errors: res.Errors, FirstError: res.FirstErr, DBCPU: db, OthersCPU: others,
 	})
 }
 
-// find returns the measurement of a path, of the app or of its ceiling.
+// find returns the anonymous measurement of a path, of the app or of its
+// ceiling.
 func (r *report) find(path string, ceiling bool) *measurement {
 	for i := range r.Results {
-		if m := &r.Results[i]; m.Path == path && m.Ceiling == ceiling {
+		if m := &r.Results[i]; m.Path == path && m.Ceiling == ceiling && m.Variant == "" {
+			return m
+		}
+	}
+	return nil
+}
+
+// findVariant returns the app's measurement of a path in a variant.
+func (r *report) findVariant(path, variant string) *measurement {
+	for i := range r.Results {
+		if m := &r.Results[i]; m.Path == path && !m.Ceiling && m.Variant == variant {
 			return m
 		}
 	}
@@ -230,6 +257,28 @@ func (r *report) judge() {
 		r.Targets.Met = r.Targets.Met && met
 	} else {
 		r.Targets.Met = false
+	}
+	r.judgeAuthenticated()
+}
+
+// judgeAuthenticated checks the targets of the token and signed-in
+// measurements, when there are some.
+func (r *report) judgeAuthenticated() {
+	judged := func(ok bool) *bool {
+		r.Targets.Met = r.Targets.Met && ok
+		return &ok
+	}
+	if tok := r.findVariant(apiPath, variantToken); tok != nil {
+		r.TokenAPIRatio = ratio(tok, r.find(apiPath, true))
+		r.Targets.TokenRatioMet = judged(r.TokenAPIRatio >= targetAuthRatio)
+		if r.Conns == targetConns {
+			r.Targets.TokenP99Met = judged(tok.P99ms < ms(targetAuthP99))
+		}
+	}
+	signed, anon := r.findVariant(pagePath, variantSession), r.findVariant(pagePath, variantUncached)
+	if signed != nil && anon != nil && signed.RPS > 0 {
+		r.SignedInSlowdown = anon.RPS / signed.RPS
+		r.Targets.SignedInMet = judged(r.SignedInSlowdown <= targetSignedInMax)
 	}
 }
 
@@ -298,6 +347,17 @@ func (r *report) writeTable(w io.Writer) error {
 			verdict(*r.Targets.P99Met), r.find(apiPath, false).P99ms)
 	} else {
 		fmt.Fprintf(w, "target: API p99 < %s at %d connections: not judged (run with -c %d)\n", targetP99, targetConns, targetConns)
+	}
+	if t := r.Targets; t.TokenRatioMet != nil {
+		fmt.Fprintf(w, "target: API with a token ≥ %.0f%% of ceiling: %s (%.0f%%)\n", 100*targetAuthRatio, verdict(*t.TokenRatioMet), 100*r.TokenAPIRatio)
+		if t.TokenP99Met != nil {
+			fmt.Fprintf(w, "target: API with a token p99 < %s at %d connections: %s (%.2f ms)\n", targetAuthP99, targetConns,
+				verdict(*t.TokenP99Met), r.findVariant(apiPath, variantToken).P99ms)
+		}
+	}
+	if t := r.Targets; t.SignedInMet != nil {
+		fmt.Fprintf(w, "target: signed-in %s within %.0f× of the anonymous uncached page: %s (%.2f×)\n", pagePath, targetSignedInMax,
+			verdict(*t.SignedInMet), r.SignedInSlowdown)
 	}
 	_, err := fmt.Fprintf(w, "all targets: %s\n", verdict(r.Targets.Met))
 	return err

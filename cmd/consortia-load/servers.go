@@ -76,7 +76,46 @@ func prepareDB(ctx context.Context, db string) (dbURL string, drop func(), err e
 type appServer struct {
 	URL     string
 	Dialect storage.Dialect
+	creds   credentials
 	close   func()
+}
+
+// credentials are a seeded member's, for the authenticated targets.
+type credentials struct {
+	token  string // an API bearer token
+	cookie string // a signed-in session cookie, "name=value"
+}
+
+// signIn makes a token for a seeded member and signs them in over HTTP
+// the way a browser does.
+func signIn(ctx context.Context, a *app.App, base string) (credentials, error) {
+	u, err := a.Store.UserByEmail(ctx, "person0@load.consortia.test")
+	if err != nil {
+		return credentials{}, err
+	}
+	token, _, err := a.CreateToken(ctx, nil, u, "load")
+	if err != nil {
+		return credentials{}, err
+	}
+	form := url.Values{"email": {u.Email}, "password": {seedPassword}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/login", strings.NewReader(form.Encode()))
+	if err != nil {
+		return credentials{}, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", base)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	res, err := newClient(1).Do(req)
+	if err != nil {
+		return credentials{}, err
+	}
+	res.Body.Close()
+	for _, c := range res.Cookies() {
+		if c.Name == "consortia_session" && c.Value != "" {
+			return credentials{token: token, cookie: c.Name + "=" + c.Value}, nil
+		}
+	}
+	return credentials{}, fmt.Errorf("sign in as %s: %s without a session cookie", u.Email, res.Status)
 }
 
 // startApp opens and migrates a fresh database, seeds it through the
@@ -125,7 +164,11 @@ func startApp(ctx context.Context, db string, communities int, seedValue uint64,
 		return fail(err)
 	}
 	cleanups = append(cleanups, serve(ctx, ln, h, "server"))
-	return &appServer{URL: base, Dialect: store.Dialect(), close: closeAll}, nil
+	creds, err := signIn(ctx, a, base)
+	if err != nil {
+		return fail(err)
+	}
+	return &appServer{URL: base, Dialect: store.Dialect(), creds: creds, close: closeAll}, nil
 }
 
 // analyze gives PostgreSQL's planner the statistics that autovacuum would

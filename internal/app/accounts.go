@@ -116,6 +116,7 @@ func (a *App) ChangePassword(ctx context.Context, actor *model.User, current, ne
 		}
 		return tx.Audit(ctx, actor, "user.password_change", "user", idStr(actor.ID), nil, map[string]any{"tokens_revoked": revoked})
 	})
+	a.tokens.forget()
 	return version, err
 }
 
@@ -176,6 +177,7 @@ func (a *App) RevokeToken(ctx context.Context, actor *model.User, tokenID int64)
 	if err := requireSignIn(actor); err != nil {
 		return err
 	}
+	defer a.tokens.forget()
 	return a.inTx(ctx, func(tx *storage.Tx) error {
 		if err := tx.DeleteAPIToken(ctx, actor.ID, tokenID); err != nil {
 			return err
@@ -186,11 +188,21 @@ func (a *App) RevokeToken(ctx context.Context, actor *model.User, tokenID int64)
 
 // UserByToken returns the enabled user owning an API token.
 func (a *App) UserByToken(ctx context.Context, token string) (*model.User, error) {
-	u, err := a.Store.UserByTokenHash(ctx, auth.HashToken(token))
+	hash, now := auth.HashToken(token), a.now()
+	use, err := a.tokens.lookup(ctx, a.Store, hash, now)
 	if err != nil {
 		if model.ErrorCode(err) == model.ENotFound {
 			return nil, model.Errorf(model.EUnauthorized, "The API token is not valid.")
 		}
+		return nil, err
+	}
+	if a.tokens.claimTouch(hash, use, now) {
+		if err := a.Store.TouchAPIToken(ctx, use.ID, now); err != nil {
+			return nil, err
+		}
+	}
+	u, err := a.Store.UserByID(ctx, use.UserID)
+	if err != nil {
 		return nil, err
 	}
 	if u.DisabledAt != nil {
@@ -259,6 +271,7 @@ func (a *App) SetUserDisabled(ctx context.Context, actor *model.User, id int64, 
 		}
 		return tx.Audit(ctx, actor, action, "user", idStr(id), before, u)
 	})
+	a.tokens.forget()
 	return u, err
 }
 

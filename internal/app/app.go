@@ -56,6 +56,7 @@ type App struct {
 	Wake func()
 
 	computing computeGuard // one uploaded computation per person and kind
+	tokens    tokenCache   // recently checked API tokens
 }
 
 func (a *App) now() time.Time {

@@ -39,10 +39,14 @@ func WithUser(ctx context.Context, u *model.User) context.Context {
 // secure sets the cookie's Secure flag (on whenever the site is served over
 // HTTPS).
 func NewSessions(store *storage.Store, secure bool) *scs.SessionManager {
+	sessions := store.Sessions()
+	// The store applies the idle timeout, extending it at most once a
+	// minute: scs's own IdleTimeout would re-save the session on every
+	// request, so a read would write.
+	sessions.IdleTimeout = 7 * 24 * time.Hour
 	sm := scs.New()
-	sm.Store = store.Sessions()
+	sm.Store = sessions
 	sm.Lifetime = 14 * 24 * time.Hour
-	sm.IdleTimeout = 7 * 24 * time.Hour
 	sm.Cookie.Name = "consortia_session"
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode

@@ -33,6 +33,8 @@ type env struct {
 	adminToken string
 	// queries counts the database queries made while serving requests.
 	queries atomic.Int64
+	// writes counts the INSERT, UPDATE and DELETE statements among them.
+	writes atomic.Int64
 }
 
 const testPassword = "correct horse battery staple"
@@ -83,7 +85,8 @@ func newServerEnvWith(t *testing.T, store *storage.Store, cfg server.Config) *en
 		t.Fatal(err)
 	}
 	e.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.ServeHTTP(w, r.WithContext(storage.WithQueryCounter(r.Context(), &e.queries)))
+		ctx := storage.WithWriteCounter(storage.WithQueryCounter(r.Context(), &e.queries), &e.writes)
+		h.ServeHTTP(w, r.WithContext(ctx))
 	})
 	return e
 }

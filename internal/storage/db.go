@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	"github.com/pressly/goose/v3"
@@ -215,26 +216,52 @@ func WithQueryCounter(ctx context.Context, n *atomic.Int64) context.Context {
 	return context.WithValue(ctx, queryCounterKey{}, n)
 }
 
-func countQuery(ctx context.Context) {
+// writeCounterKey marks a context whose writing statements are counted
+// (tests check that read requests write nothing).
+type writeCounterKey struct{}
+
+// WithWriteCounter returns a context that counts the INSERT, UPDATE and
+// DELETE statements run with it.
+func WithWriteCounter(ctx context.Context, n *atomic.Int64) context.Context {
+	return context.WithValue(ctx, writeCounterKey{}, n)
+}
+
+func countQuery(ctx context.Context, query string) {
 	if n, ok := ctx.Value(queryCounterKey{}).(*atomic.Int64); ok {
+		n.Add(1)
+	}
+	if n, ok := ctx.Value(writeCounterKey{}).(*atomic.Int64); ok && isWrite(query) {
 		n.Add(1)
 	}
 }
 
+// isWrite says whether a statement changes rows.
+func isWrite(query string) bool {
+	verb := strings.TrimSpace(query)
+	if i := strings.IndexFunc(verb, unicode.IsSpace); i > 0 {
+		verb = verb[:i]
+	}
+	switch strings.ToUpper(verb) {
+	case "INSERT", "UPDATE", "DELETE":
+		return true
+	}
+	return false
+}
+
 func (q queries) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	countQuery(ctx)
+	countQuery(ctx, query)
 	res, err := q.ex.ExecContext(ctx, q.rebind(query), args...)
 	return res, mapError(err)
 }
 
 func (q queries) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	countQuery(ctx)
+	countQuery(ctx, query)
 	rows, err := q.ex.QueryContext(ctx, q.rebind(query), args...)
 	return rows, mapError(err)
 }
 
 func (q queries) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	countQuery(ctx)
+	countQuery(ctx, query)
 	return q.ex.QueryRowContext(ctx, q.rebind(query), args...)
 }
 

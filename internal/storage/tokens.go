@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"consortia/internal/model"
 )
@@ -20,16 +21,29 @@ func (q queries) CreateAPIToken(ctx context.Context, userID int64, name, prefix,
 	return &t, nil
 }
 
-// UserByTokenHash returns the user owning a token and marks it used.
-func (q queries) UserByTokenHash(ctx context.Context, hash string) (*model.User, error) {
-	var id, userID int64
-	if err := q.queryRow(ctx, `SELECT id, user_id FROM api_tokens WHERE token_hash = ?`, hash).Scan(&id, &userID); err != nil {
-		return nil, mapError(err)
+// TokenUse is what checking a bearer token needs: whose it is and when it
+// was last used (nil if never).
+type TokenUse struct {
+	ID, UserID int64
+	LastUsedAt *time.Time
+}
+
+// APITokenByHash looks a token up by its hash, without writing anything.
+func (q queries) APITokenByHash(ctx context.Context, hash string) (TokenUse, error) {
+	var t TokenUse
+	var used sql.NullTime
+	if err := q.queryRow(ctx, `SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = ?`, hash).Scan(&t.ID, &t.UserID, &used); err != nil {
+		return t, mapError(err)
 	}
-	if _, err := q.exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, now(), id); err != nil {
-		return nil, err
-	}
-	return q.UserByID(ctx, userID)
+	t.LastUsedAt = nullTime(used)
+	return t, nil
+}
+
+// TouchAPIToken records when a token was last used (callers do it at most
+// once a minute, so reads do not queue behind writes).
+func (q queries) TouchAPIToken(ctx context.Context, id int64, at time.Time) error {
+	_, err := q.exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, at.UTC().Truncate(time.Microsecond), id)
+	return err
 }
 
 // ListAPITokens lists a user's tokens, newest first.
