@@ -67,8 +67,9 @@ type cli struct {
 	Pledges pledgesCmd `cmd:"" help:"Resolve conditional pledges offline."`
 	Match   matchCmd   `cmd:"" help:"Compute matching-pool allocations (quadratic funding) and print them as JSON."`
 
-	Outbox            outboxCmd `cmd:"" help:"Inspect, retry and deliver queued email, Slack and webhook messages."`
-	Digest            digestCmd `cmd:"" help:"Send email digests."`
+	Outbox outboxCmd `cmd:"" help:"Inspect, retry and deliver queued email, Slack and webhook messages."`
+	Digest digestCmd `cmd:"" help:"Send email digests."`
+
 	backupRestoreCmds `embed:""`
 }
 
