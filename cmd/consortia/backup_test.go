@@ -94,6 +94,12 @@ func TestBackupWhileWritingThenRestore(t *testing.T) {
 	if _, err := storage.VerifySQLiteFile(ctx, backup); err != nil {
 		t.Fatal(err)
 	}
+	// The copy holds password hashes and sessions: its owner's only.
+	if st, err := os.Stat(backup); err != nil {
+		t.Fatal(err)
+	} else if st.Mode().Perm() != 0o600 {
+		t.Fatalf("backup file mode %v, want 0600", st.Mode())
+	}
 
 	fresh := filepath.Join(t.TempDir(), "restored.db")
 	out, _, err = runCLI(t, nil, "", "restore", backup, "--db", fresh)
