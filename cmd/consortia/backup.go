@@ -62,6 +62,12 @@ func (b *backupCmd) Run(e *env) error {
 	} else if !st.Mode().IsRegular() {
 		return fmt.Errorf("--db: %s is not a database file", path)
 	}
+	// --force must never replace the live database (or its WAL) with its copy.
+	for _, live := range []string{path, path + "-wal", path + "-shm", path + ".lock"} {
+		if sameFile(live, b.To) {
+			return fmt.Errorf("--to: %s is the database itself; choose another file", b.To)
+		}
+	}
 	store, err := storage.Open(e.ctx, b.DB)
 	if err != nil {
 		return err
@@ -93,4 +99,11 @@ func (r *restoreCmd) Run(e *env) error {
 		fmt.Fprintf(e.stdout, "the previous database is kept as %s\n", kept)
 	}
 	return nil
+}
+
+// sameFile reports whether both paths name one existing file.
+func sameFile(a, b string) bool {
+	sa, errA := os.Stat(a)
+	sb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(sa, sb)
 }

@@ -88,6 +88,9 @@ func TestBackupWhileWritingThenRestore(t *testing.T) {
 	if _, _, err := runCLI(t, nil, "", "backup", "--db", live, "--to", backup); err == nil || !strings.Contains(err.Error(), "already exists (use --force") {
 		t.Fatalf("overwrite without --force: %v", err)
 	}
+	if _, _, err := runCLI(t, nil, "", "backup", "--db", live, "--to", live, "--force"); err == nil || !strings.Contains(err.Error(), "is the database itself") {
+		t.Fatalf("backup over the live database: %v", err)
+	}
 	if out, _, err := runCLI(t, nil, "", "backup", "--db", live, "--to", backup, "--force"); err != nil || !strings.Contains(out, "wrote ") {
 		t.Fatalf("overwrite with --force: %v %q", err, out)
 	}
