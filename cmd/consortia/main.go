@@ -69,6 +69,8 @@ type cli struct {
 
 	Outbox outboxCmd `cmd:"" help:"Inspect, retry and deliver queued email, Slack and webhook messages."`
 	Digest digestCmd `cmd:"" help:"Send email digests."`
+
+	backupRestoreCmds `embed:""`
 }
 
 // dbFlag is shared by every command that opens the database.

@@ -75,6 +75,15 @@ func (s *serveCmd) Run(e *env, kctx *kong.Context) error {
 			s.MailDir = filepath.Join(dir, "mail")
 		}
 	}
+	// The server holds DB.lock for its lifetime so restore cannot swap
+	// the file under it.
+	if path, ok, err := storage.SQLitePath(dbURL); err == nil && ok {
+		unlock, err := storage.LockSQLite(path)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
 	store, err := openStore(ctx, dbURL, e)
 	if err != nil {
 		return err
