@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -26,10 +27,24 @@ type options struct {
 	Zoneinfo  string    // Go's zoneinfo.zip on the build machine
 }
 
+// safeWord keeps versions and revisions to characters that cannot change the
+// meaning of the -ldflags argument or of a label.
+var safeWord = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z._+-]{0,127}$`)
+
+func (o options) check() error {
+	if !safeWord.MatchString(o.Version) {
+		return fmt.Errorf("--version %q: want 1 to 128 letters, digits, '.', '_', '+' or '-'", o.Version)
+	}
+	if !safeWord.MatchString(o.Revision) {
+		return fmt.Errorf("--revision %q: want 1 to 128 letters, digits, '.', '_', '+' or '-'", o.Revision)
+	}
+	return nil
+}
+
 // buildImage builds the binary and assembles the image: one layer, no base.
 func buildImage(o options) (v1.Image, error) {
-	if o.Version == "" || o.Revision == "" {
-		return nil, fmt.Errorf("--version and --revision are required")
+	if err := o.check(); err != nil {
+		return nil, err
 	}
 	bin, err := buildBinary(o.Repo, o.Arch, o.Version)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/name"
@@ -46,6 +47,9 @@ func run(args []string, stdout io.Writer) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
+	if err := o.check(); err != nil {
+		return err
+	}
 	created, err := sourceDateEpoch(os.Getenv("SOURCE_DATE_EPOCH"))
 	if err != nil {
 		return err
@@ -58,7 +62,7 @@ func run(args []string, stdout io.Writer) error {
 	}
 	o.Repo = repo
 	if tag == "" {
-		tag = "consortia:" + o.Version
+		tag = "consortia:" + strings.ReplaceAll(o.Version, "+", "_")
 	}
 	ref, err := name.NewTag(tag)
 	if err != nil {
@@ -75,7 +79,11 @@ func run(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(stdout, "wrote %s (%s, %s)\n", out, ref, digest)
+	id, err := img.ConfigName()
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "wrote %s: %s, manifest %s, image ID %s\n", out, ref, digest, id)
 	return err
 }
 
