@@ -4,6 +4,8 @@ import (
 	"archive/tar"
 	"errors"
 	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -203,10 +205,10 @@ func TestImageFiles(t *testing.T) {
 	}
 }
 
-// TestImageBinaryReportsVersion runs the binary taken out of the layer.
-func TestImageBinaryReportsVersion(t *testing.T) {
-	img := builtImage(t)
-	rc := mutate.Extract(img)
+// extractBinary writes the binary taken out of the image's layer to a file.
+func extractBinary(t *testing.T) string {
+	t.Helper()
+	rc := mutate.Extract(builtImage(t))
 	defer rc.Close()
 	tr := tar.NewReader(rc)
 	bin := filepath.Join(t.TempDir(), "consortia")
@@ -215,7 +217,7 @@ func TestImageBinaryReportsVersion(t *testing.T) {
 		if err != nil {
 			t.Fatalf("binary not found in the image: %v", err)
 		}
-		if h.Name != "usr/local/bin/consortia" {
+		if h.Name != strings.TrimPrefix(binaryPath, "/") {
 			continue
 		}
 		f, err := os.OpenFile(bin, os.O_CREATE|os.O_WRONLY, 0o755)
@@ -228,14 +230,76 @@ func TestImageBinaryReportsVersion(t *testing.T) {
 		if err := f.Close(); err != nil {
 			t.Fatal(err)
 		}
-		break
+		return bin
 	}
-	out, err := exec.Command(bin, "version").CombinedOutput()
+}
+
+func TestImageBinaryReportsVersion(t *testing.T) {
+	out, err := exec.Command(extractBinary(t), "version").CombinedOutput()
 	if err != nil {
 		t.Fatalf("consortia version: %v: %s", err, out)
 	}
 	if got := strings.TrimSpace(string(out)); got != "consortia "+testVersion {
 		t.Errorf("consortia version printed %q, want %q", got, "consortia "+testVersion)
+	}
+}
+
+// TestImageBinaryServesProbes starts the image's entrypoint with the image's
+// environment (address and data folder moved to loopback and a temporary
+// folder) and asks the two probe paths.
+func TestImageBinaryServesProbes(t *testing.T) {
+	bin := extractBinary(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	data := t.TempDir()
+	env := []string{"CONSORTIA_ARGON2_MEMORY_KIB=64"}
+	for _, kv := range imageEnv {
+		k, v, _ := strings.Cut(kv, "=")
+		switch k {
+		case "CONSORTIA_ADDR":
+			v = addr
+		case "ZONEINFO":
+			v = runtime.GOROOT() + "/lib/time/zoneinfo.zip"
+		case "PATH":
+			v = os.Getenv("PATH")
+		default:
+			v = strings.ReplaceAll(v, dataDir, data)
+		}
+		env = append(env, k+"="+v)
+	}
+	cmd := exec.Command(bin, entrypoint[1:]...)
+	cmd.Env, cmd.Dir = env, data
+	var logs strings.Builder
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	}()
+	for _, path := range []string{"/healthz", "/readyz"} {
+		var resp *http.Response
+		for range 300 { // the server migrates the database first
+			if resp, err = http.Get("http://" + addr + path); err == nil {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if err != nil {
+			t.Fatalf("GET %s: %v; logs:\n%s", path, err, logs.String())
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s: %d", path, resp.StatusCode)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(data, "consortia.db")); err != nil {
+		t.Errorf("no database in the data folder: %v", err)
 	}
 }
 
