@@ -56,3 +56,13 @@ func firstLine(b []byte) string {
 	line, _, _ := strings.Cut(string(b), "\n")
 	return strings.TrimSpace(line)
 }
+
+// goZoneinfo is the time zone database of the Go toolchain that builds the
+// binary ($(go env GOROOT)/lib/time/zoneinfo.zip), the data time/tzdata embeds.
+func goZoneinfo() string {
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(strings.TrimSpace(string(out)), "lib", "time", "zoneinfo.zip")
+}

@@ -39,7 +39,7 @@ func testOptions(t *testing.T) options {
 	return options{
 		Repo: repo, Version: testVersion, Revision: testRevision, SourceURL: defaultSourceURL,
 		Created: testCreated, Arch: runtime.GOARCH,
-		Certs: "/etc/ssl/certs/ca-certificates.crt", Zoneinfo: runtime.GOROOT() + "/lib/time/zoneinfo.zip",
+		Certs: "/etc/ssl/certs/ca-certificates.crt", Zoneinfo: goZoneinfo(),
 	}
 }
 
@@ -180,7 +180,7 @@ func TestImageFiles(t *testing.T) {
 	}{
 		{"/usr/local/bin/consortia", 0o755, 0, ""},
 		{"/etc/ssl/certs/ca-certificates.crt", 0o644, 0, "/etc/ssl/certs/ca-certificates.crt"},
-		{"/usr/share/zoneinfo.zip", 0o644, 0, runtime.GOROOT() + "/lib/time/zoneinfo.zip"},
+		{"/usr/share/zoneinfo.zip", 0o644, 0, goZoneinfo()},
 		{"/etc/passwd", 0o644, 0, ""},
 		{"/data", 0o755, 65532, ""},
 		{"/tmp", 0o1777, 0, ""},
@@ -263,7 +263,7 @@ func TestImageBinaryServesProbes(t *testing.T) {
 		case "CONSORTIA_ADDR":
 			v = addr
 		case "ZONEINFO":
-			v = runtime.GOROOT() + "/lib/time/zoneinfo.zip"
+			v = goZoneinfo()
 		case "PATH":
 			v = os.Getenv("PATH")
 		default:

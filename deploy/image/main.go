@@ -37,7 +37,7 @@ func run(args []string, stdout io.Writer) error {
 	fs.StringVar(&o.SourceURL, "source-url", defaultSourceURL, "org.opencontainers.image.source label")
 	fs.StringVar(&o.Arch, "arch", runtime.GOARCH, "CPU architecture (GOARCH) of the image")
 	fs.StringVar(&o.Certs, "certs", "/etc/ssl/certs/ca-certificates.crt", "CA certificate bundle to copy into the image")
-	fs.StringVar(&o.Zoneinfo, "zoneinfo", runtime.GOROOT()+"/lib/time/zoneinfo.zip", "Go time zone database to copy into the image")
+	fs.StringVar(&o.Zoneinfo, "zoneinfo", goZoneinfo(), "Go time zone database to copy into the image (default $(go env GOROOT)/lib/time/zoneinfo.zip)")
 	fs.StringVar(&repo, "repo", "", "repository root (default: found above the current folder)")
 	fs.StringVar(&out, "out", "consortia.tar", "tarball to write")
 	fs.StringVar(&tag, "tag", "", "image name in the tarball (default consortia:VERSION)")
