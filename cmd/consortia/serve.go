@@ -208,7 +208,7 @@ func cleanExpired(ctx context.Context, store *storage.Store, e *env) {
 // (everything but serve and migrate): an embedded database whose file does
 // not exist is an error, not a new empty database.
 func openExisting(ctx context.Context, url string, e *env) (*storage.Store, error) {
-	if path, ok := storage.SQLitePath(url); ok {
+	if path, ok, err := storage.SQLitePath(url); err == nil && ok {
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("no database at %s: check --db (or CONSORTIA_DATABASE_URL), or create it with 'consortia migrate --db %s'", path, path)
 		}

@@ -84,13 +84,6 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	return s, nil
 }
 
-// SQLitePath is the file of an embedded-database URL; ok is false for
-// PostgreSQL and for URLs that are not valid.
-func SQLitePath(raw string) (path string, ok bool) {
-	dialect, _, target, err := parseURL(raw)
-	return target, err == nil && dialect == SQLite
-}
-
 // postgresKeyValue recognizes a libpq key/value connection string
 // ("host=db dbname=consortia user=… password=…").
 var postgresKeyValue = regexp.MustCompile(`^\s*(host|hostaddr|port|dbname|user|password|sslmode|service)\s*=`)
