@@ -123,6 +123,9 @@ func checkHardened(t *testing.T, d *appsv1.Deployment) {
 	if len(c.Ports) == 0 || c.Ports[0].Name != "http" || c.Ports[0].ContainerPort != 8080 {
 		t.Errorf("ports = %+v, want http on 8080", c.Ports)
 	}
+	if len(c.Command) != 0 || len(c.Args) != 0 {
+		t.Errorf("command %q args %q, want the image's entrypoint (consortia serve) untouched", c.Command, c.Args)
+	}
 	wantEnvValue(t, c, "CONSORTIA_ADDR", "0.0.0.0:8080")
 	wantEnvValue(t, c, "CONSORTIA_LOG_FORMAT", "json")
 }
