@@ -274,6 +274,16 @@ func TestPostgresWithGeneratedSecret(t *testing.T) {
 	}
 }
 
+func TestPostgresSingleReplicaHasNoBudget(t *testing.T) {
+	m := mustRender(t, []string{"testdata/postgres-generated-secret.yaml"}, map[string]any{"replicaCount": 1})
+	if m.PDB != nil {
+		t.Errorf("one replica with a PodDisruptionBudget would block node drains: %+v", m.PDB)
+	}
+	if m.Deployment.Spec.Strategy.Type != "RollingUpdate" {
+		t.Errorf("strategy = %s, want RollingUpdate", m.Deployment.Spec.Strategy.Type)
+	}
+}
+
 func TestIngressAndServiceMonitor(t *testing.T) {
 	m := mustRender(t, []string{"testdata/ingress-servicemonitor.yaml"}, nil)
 	checkHardened(t, m.Deployment)
