@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"math/big"
 	"slices"
 	"strings"
 )
@@ -163,10 +164,10 @@ const probeID = "\x00unlock-probe"
 // 0.
 //
 // Activation is monotone in the newcomer's amount, so a binary search over
-// [1, V] finds the answer, where V is the largest others_total_at_least
-// value in the input: a newcomer giving V satisfies every money threshold,
-// so if V does not suffice, no amount does. Each probe is one resolution
-// (O(n) after a shared compilation), at most 63 of them.
+// [1, V] finds the answer, where V (see saturatingAmount) is an amount from
+// which on every condition evaluates the same for any larger amount: if V
+// does not suffice, no amount does. Each probe is one resolution (O(n)
+// after a shared compilation), at most 63 of them.
 func UnlockAmount(in Input, id string) (amount int64, ok bool, err error) {
 	probe := Pledge{ID: probeID, Amount: 1}
 	c, err := compile(&in, &probe)
@@ -184,16 +185,9 @@ func UnlockAmount(in Input, id string) (amount int64, ok bool, err error) {
 	if r.active[target] {
 		return 0, true, nil
 	}
-	var hi int64 = 1
-	for i, k := range c.nk {
-		if k == nodeTotal && c.nval[i] > hi {
-			hi = c.nval[i]
-		}
-	}
-	// Keep the grand total within int64 (compile checked it with amount 1).
-	if limit := math.MaxInt64 - (c.total - 1); hi > limit {
-		hi = limit
-	}
+	// Keep the grand total within int64 (compile checked it with amount 1):
+	// larger amounts are not valid pledges.
+	hi := c.saturatingAmount(math.MaxInt64 - (c.total - 1))
 	activeWith := func(d int64) (bool, error) {
 		c.amt[c.extraIdx] = d
 		r, err := c.resolve(-1)
@@ -219,4 +213,44 @@ func UnlockAmount(in Input, id string) (amount int64, ok bool, err error) {
 		}
 	}
 	return lo, true, nil
+}
+
+// saturatingAmount returns an amount V (at most limit) such that a newcomer
+// giving V or more satisfies every condition that money can satisfy, so the
+// resolution is the same for every amount ≥ V. Two things depend on money:
+//
+//   - others_total_at_least thresholds: the newcomer's own money counts for
+//     everyone else, so V ≥ the largest threshold value satisfies them all;
+//   - others_count_at_least counts rule-based entries only when their
+//     floored amount is positive. The newcomer is part of the base of every
+//     crowdmatching rate r and every matching ratio, so each such entry that
+//     is active gives at least min(max, r·V) ≥ 1 once V ≥ ⌈1/r⌉ (max and cap
+//     are ≥ 1). Entries that never count (matching without
+//     match_counts_as_others) need no such bound.
+//
+// Beyond V nothing a condition looks at changes, except totals that are
+// already above every threshold.
+func (c *compiled) saturatingAmount(limit int64) int64 {
+	var hi int64 = 1
+	for i, k := range c.nk {
+		if k == nodeTotal && c.nval[i] > hi {
+			hi = c.nval[i]
+		}
+	}
+	for vi, e := range c.varying {
+		if e == c.extraIdx || !c.countsAsOthers(e) {
+			continue
+		}
+		r := c.rawRule[vi]
+		// ⌈1/r⌉ = ⌈den/num⌉ for r = num/den > 0.
+		q, m := new(big.Int).QuoRem(r.Denom(), r.Num(), new(big.Int))
+		if m.Sign() != 0 {
+			q.Add(q, big.NewInt(1))
+		}
+		if !q.IsInt64() || q.Int64() > limit {
+			return limit
+		}
+		hi = max(hi, q.Int64())
+	}
+	return min(hi, limit)
 }
