@@ -57,6 +57,7 @@ func cli(t *testing.T, stdin string, args ...string) string {
 func adminToken(t *testing.T, dbURL string) string {
 	t.Helper()
 	const email = "admin@example.org"
+	cli(t, "", "migrate", "--db", dbURL) // only serve and migrate create a database
 	cli(t, "a long enough password 1\n", "user", "add", "--db", dbURL, "--email", email, "--name", "Admin", "--role", "admin")
 	return strings.TrimSpace(cli(t, "", "token", "create", "--db", dbURL, "--email", email, "--name", "fault test"))
 }

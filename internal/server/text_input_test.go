@@ -166,7 +166,7 @@ func TestControlCharactersInWebForms(t *testing.T) {
 		if r := b.login("admin@example.org", testPassword); r.status != 303 {
 			t.Fatalf("sign in: %d", r.status)
 		}
-		before := fdCount(e, "communities", "audit_log", "login_attempts")
+		before := fdCount(e, "communities", "audit_log", "login_limits")
 		for _, c := range []struct{ field, value, msg string }{
 			{"name", "Bad\x00Lab", "control characters"},
 			{"name", "Bad\u0085Lab", "control characters"},
@@ -188,7 +188,7 @@ func TestControlCharactersInWebForms(t *testing.T) {
 				t.Fatalf("sign in with %q: %d %s", email, r.status, r.body)
 			}
 		}
-		if after := fdCount(e, "communities", "audit_log", "login_attempts"); fmt.Sprint(after) != fmt.Sprint(before) {
+		if after := fdCount(e, "communities", "audit_log", "login_limits"); fmt.Sprint(after) != fmt.Sprint(before) {
 			t.Fatalf("rows written: %v → %v", before, after)
 		}
 	})
