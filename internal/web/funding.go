@@ -374,14 +374,6 @@ func (ui *UI) goalPage(r *http.Request, id int64) (*Page, error) {
 	return ui.page(r, v.Title+" · funding", "funding", d), nil
 }
 
-func pathID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id < 1 {
-		return 0, model.Errorf(model.ENotFound, "There is no page at %s.", r.URL.Path)
-	}
-	return id, nil
-}
-
 // FundingGoal shows a goal: thermometer, pledges, what-if, pledge form.
 func (ui *UI) FundingGoal() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
