@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"consortia/internal/app"
 	"consortia/internal/identity"
@@ -113,41 +112,43 @@ func (ui *UI) CreateToken() http.Handler {
 
 // RevokeToken deletes a token.
 func (ui *UI) RevokeToken() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r, "id")
+		if err != nil {
+			return err
+		}
 		if err := ui.app.RevokeToken(r.Context(), user(r), id); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		ui.flash(r, "The token was revoked.")
 		redirect(w, r, "/account#tokens")
+		return nil
 	})
 }
 
 // SignOutEverywhere ends all of the person's sessions, this one included.
 func (ui *UI) SignOutEverywhere() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := ui.app.SignOutEverywhere(r.Context(), user(r)); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if err := identity.SignOut(r.Context(), ui.sessions); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		ui.flash(r, "You were signed out on every device.")
 		redirect(w, r, "/login")
+		return nil
 	})
 }
 
 // NewCalendarKey retires the person's calendar links and makes a new key.
 func (ui *UI) NewCalendarKey() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if _, err := ui.app.NewCalendarKey(r.Context(), user(r)); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		ui.flash(r, "Your old calendar links no longer work. Subscribe again from a consortium's meetings page.")
 		redirect(w, r, "/account#calendar")
+		return nil
 	})
 }
