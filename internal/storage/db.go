@@ -22,6 +22,7 @@ import (
 	"github.com/pressly/goose/v3"
 
 	"consortia/internal/redact"
+
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
