@@ -11,22 +11,15 @@ const affiliationSelect = `SELECT a.community_id, c.slug, c.name, a.user_id, u.n
 	FROM affiliations a JOIN communities c ON c.id = a.community_id JOIN users u ON u.id = a.user_id`
 
 func (q queries) listAffiliations(ctx context.Context, where string, args ...any) ([]model.Affiliation, error) {
-	rows, err := q.query(ctx, affiliationSelect+` WHERE `+where, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []model.Affiliation{}
-	for rows.Next() {
+	return collect(ctx, q, func(rows scanner) (model.Affiliation, error) {
 		var a model.Affiliation
 		if err := rows.Scan(&a.CommunityID, &a.CommunitySlug, &a.CommunityName, &a.UserID, &a.UserName,
 			&a.UserEmail, &a.Role, &a.CreatedAt); err != nil {
-			return nil, mapError(err)
+			return a, err
 		}
 		a.CreatedAt = a.CreatedAt.UTC()
-		out = append(out, a)
-	}
-	return out, mapError(rows.Err())
+		return a, nil
+	}, affiliationSelect+` WHERE `+where, args...)
 }
 
 // AffiliationsOfUser lists the communities a person belongs to.

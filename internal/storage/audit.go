@@ -78,18 +78,12 @@ func (q queries) ListAudit(ctx context.Context, f model.AuditFilter) ([]model.Au
 		query += ` LIMIT ? OFFSET ?`
 		args = append(args, p.Size, p.Offset())
 	}
-	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []model.AuditEntry{}
-	for rows.Next() {
+	out, err := collect(ctx, q, func(rows scanner) (model.AuditEntry, error) {
 		var e model.AuditEntry
 		var actorID sql.NullInt64
 		var before, after sql.NullString
 		if err := rows.Scan(&e.ID, &e.At, &actorID, &e.ActorName, &e.Action, &e.EntityType, &e.EntityID, &before, &after); err != nil {
-			return nil, 0, mapError(err)
+			return e, err
 		}
 		e.At = e.At.UTC()
 		if actorID.Valid {
@@ -101,25 +95,21 @@ func (q queries) ListAudit(ctx context.Context, f model.AuditFilter) ([]model.Au
 		if after.Valid {
 			e.After = json.RawMessage(after.String)
 		}
-		out = append(out, e)
+		return e, nil
+	}, query, args...)
+	if err != nil {
+		return nil, 0, err
 	}
-	return out, total, mapError(rows.Err())
+	return out, total, nil
 }
 
 // AuditActions lists the distinct actions in the log, for filter menus.
 func (q queries) AuditActions(ctx context.Context) ([]string, error) {
-	rows, err := q.query(ctx, `SELECT DISTINCT action FROM audit_log ORDER BY action`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
+	return collect(ctx, q, func(rows scanner) (string, error) {
 		var a string
 		if err := rows.Scan(&a); err != nil {
-			return nil, mapError(err)
+			return a, err
 		}
-		out = append(out, a)
-	}
-	return out, mapError(rows.Err())
+		return a, nil
+	}, `SELECT DISTINCT action FROM audit_log ORDER BY action`)
 }

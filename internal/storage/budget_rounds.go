@@ -63,22 +63,9 @@ func (q queries) BudgetRounds(ctx context.Context, consortiumID int64) ([]*model
 	if consortiumID != 0 {
 		where, args = "r.consortium_id = ?", []any{consortiumID}
 	}
-	rows, err := q.query(ctx, budgetRoundSelect+` WHERE `+where+` ORDER BY r.id DESC`, args...)
+	out, err := collect(ctx, q, scanBudgetRound, budgetRoundSelect+` WHERE `+where+` ORDER BY r.id DESC`, args...)
 	if err != nil {
 		return nil, err
-	}
-	var out []*model.BudgetRound
-	for rows.Next() {
-		r, err := scanBudgetRound(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, mapError(err)
 	}
 	return out, q.loadBudgetCandidates(ctx, out)
 }
@@ -134,26 +121,19 @@ func (q queries) CastBudgetBallot(ctx context.Context, roundID, communityID int6
 
 // BudgetBallots lists a budget round's ballots by community.
 func (q queries) BudgetBallots(ctx context.Context, roundID int64) ([]model.BudgetBallot, error) {
-	rows, err := q.query(ctx, `SELECT b.community_id, c.slug, c.name, b.approved, b.cast_by_name, b.cast_at FROM budget_ballots b
-		JOIN communities c ON c.id = b.community_id WHERE b.round_id = ? ORDER BY b.community_id`, roundID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []model.BudgetBallot{}
-	for rows.Next() {
+	return collect(ctx, q, func(rows scanner) (model.BudgetBallot, error) {
 		var b model.BudgetBallot
 		var raw string
 		if err := rows.Scan(&b.CommunityID, &b.CommunitySlug, &b.CommunityName, &raw, &b.CastByName, &b.CastAt); err != nil {
-			return nil, mapError(err)
+			return b, err
 		}
 		if err := json.Unmarshal([]byte(raw), &b.Approved); err != nil {
-			return nil, err
+			return b, err
 		}
 		b.CastAt = b.CastAt.UTC()
-		out = append(out, b)
-	}
-	return out, mapError(rows.Err())
+		return b, nil
+	}, `SELECT b.community_id, c.slug, c.name, b.approved, b.cast_by_name, b.cast_at FROM budget_ballots b
+		JOIN communities c ON c.id = b.community_id WHERE b.round_id = ? ORDER BY b.community_id`, roundID)
 }
 
 // Matching pools.

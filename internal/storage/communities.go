@@ -154,24 +154,11 @@ func (q queries) ListCommunities(ctx context.Context, f model.CommunityFilter) (
 		return nil, 0, mapError(err)
 	}
 	p := f.Page.Normalize()
-	rows, err := q.query(ctx, `SELECT `+communityColumns+` FROM communities WHERE `+cond+
+	out, err := collect(ctx, q, scanCommunity, `SELECT `+communityColumns+` FROM communities WHERE `+cond+
 		` ORDER BY lower(name), id LIMIT ? OFFSET ?`, append(args, p.Size, p.Offset())...)
 	if err != nil {
 		return nil, 0, err
 	}
-	defer rows.Close()
-	var out []*model.Community
-	for rows.Next() {
-		c, err := scanCommunity(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, mapError(err)
-	}
-	rows.Close()
 	return out, total, q.loadTags(ctx, out)
 }
 
@@ -213,22 +200,15 @@ type TagCount struct {
 
 // CommunityTags lists the tags in use by active communities, most used first.
 func (q queries) CommunityTags(ctx context.Context) ([]TagCount, error) {
-	rows, err := q.query(ctx, `SELECT t.tag, COUNT(*) FROM community_tags t
-		JOIN communities c ON c.id = t.community_id WHERE c.archived_at IS NULL
-		GROUP BY t.tag ORDER BY COUNT(*) DESC, t.tag LIMIT 200`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []TagCount
-	for rows.Next() {
+	return collect(ctx, q, func(rows scanner) (TagCount, error) {
 		var tc TagCount
 		if err := rows.Scan(&tc.Tag, &tc.Count); err != nil {
-			return nil, mapError(err)
+			return tc, err
 		}
-		out = append(out, tc)
-	}
-	return out, mapError(rows.Err())
+		return tc, nil
+	}, `SELECT t.tag, COUNT(*) FROM community_tags t
+		JOIN communities c ON c.id = t.community_id WHERE c.archived_at IS NULL
+		GROUP BY t.tag ORDER BY COUNT(*) DESC, t.tag LIMIT 200`)
 }
 
 // Stats holds the dashboard's counts.

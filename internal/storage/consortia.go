@@ -156,26 +156,19 @@ func (q queries) SetStage(ctx context.Context, id int64, from, to string, by *mo
 
 // Transitions lists a consortium's stage changes, oldest first.
 func (q queries) Transitions(ctx context.Context, id int64) ([]model.Transition, error) {
-	rows, err := q.query(ctx, `SELECT id, from_stage, to_stage, by_id, by_name, at, reason, override FROM consortium_transitions
-		WHERE consortium_id = ? ORDER BY id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []model.Transition{}
-	for rows.Next() {
+	return collect(ctx, q, func(rows scanner) (model.Transition, error) {
 		var tr model.Transition
 		var by sql.NullInt64
 		if err := rows.Scan(&tr.ID, &tr.From, &tr.To, &by, &tr.ByName, &tr.At, &tr.Reason, &tr.Override); err != nil {
-			return nil, mapError(err)
+			return tr, err
 		}
 		if by.Valid {
 			tr.ByID = &by.Int64
 		}
 		tr.At = tr.At.UTC()
-		out = append(out, tr)
-	}
-	return out, mapError(rows.Err())
+		return tr, nil
+	}, `SELECT id, from_stage, to_stage, by_id, by_name, at, reason, override FROM consortium_transitions
+		WHERE consortium_id = ? ORDER BY id`, id)
 }
 
 // ConsortiumByRef returns a consortium by id or slug with its links and counts.
@@ -220,24 +213,11 @@ func (q queries) ListConsortia(ctx context.Context, f model.ConsortiumFilter, vi
 		return nil, 0, mapError(err)
 	}
 	p := f.Page.Normalize()
-	rows, err := q.query(ctx, `SELECT `+consortiumColumns+` FROM consortia WHERE `+cond+`
+	out, err := collect(ctx, q, scanConsortium, `SELECT `+consortiumColumns+` FROM consortia WHERE `+cond+`
 		ORDER BY CASE stage WHEN 'active' THEN 0 WHEN 'defining_goals' THEN 1 WHEN 'gathering' THEN 2 WHEN 'proposed' THEN 3 ELSE 4 END, name
 		LIMIT ? OFFSET ?`, append(args, p.Size, p.Offset())...)
 	if err != nil {
 		return nil, 0, err
-	}
-	var out []*model.Consortium
-	for rows.Next() {
-		c, err := scanConsortium(rows)
-		if err != nil {
-			rows.Close()
-			return nil, 0, err
-		}
-		out = append(out, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, 0, mapError(err)
 	}
 	return out, total, q.loadConsortiumParts(ctx, out)
 }

@@ -14,24 +14,17 @@ import (
 // have pending notifications of the period and whose last digest of that
 // period was sent before dueBefore (or never).
 func (q queries) DigestUsers(ctx context.Context, period string, dueBefore time.Time, afterID int64, limit int) ([]Recipient, error) {
-	rows, err := q.query(ctx, `SELECT u.id, u.email, u.name FROM users u
+	return collect(ctx, q, func(rows scanner) (Recipient, error) {
+		var r Recipient
+		if err := rows.Scan(&r.UserID, &r.Email, &r.Name); err != nil {
+			return r, err
+		}
+		return r, nil
+	}, `SELECT u.id, u.email, u.name FROM users u
 		WHERE u.id > ? AND u.disabled_at IS NULL
 		AND EXISTS (SELECT 1 FROM notifications n WHERE n.user_id = u.id AND n.period = ? AND n.state = 'pending')
 		AND NOT EXISTS (SELECT 1 FROM digest_runs d WHERE d.user_id = u.id AND d.period = ? AND d.sent_at >= ?)
 		ORDER BY u.id LIMIT ?`, afterID, period, period, dueBefore.UTC(), limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Recipient
-	for rows.Next() {
-		var r Recipient
-		if err := rows.Scan(&r.UserID, &r.Email, &r.Name); err != nil {
-			return nil, mapError(err)
-		}
-		out = append(out, r)
-	}
-	return out, mapError(rows.Err())
 }
 
 // DigestItem is a pending notification with its event.
@@ -315,22 +308,15 @@ func (q queries) Hooks(ctx context.Context, consortiumID int64) ([]Hook, error) 
 	if consortiumID == 0 {
 		where, args = "consortium_id IS NULL", nil
 	}
-	rows, err := q.query(ctx, `SELECT id, consortium_id, kind, url, secret FROM hooks WHERE `+where+` ORDER BY id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Hook
-	for rows.Next() {
+	return collect(ctx, q, func(rows scanner) (Hook, error) {
 		var h Hook
 		var cid sql.NullInt64
 		if err := rows.Scan(&h.ID, &cid, &h.Kind, &h.URL, &h.Secret); err != nil {
-			return nil, mapError(err)
+			return h, err
 		}
 		if cid.Valid {
 			h.ConsortiumID = &cid.Int64
 		}
-		out = append(out, h)
-	}
-	return out, mapError(rows.Err())
+		return h, nil
+	}, `SELECT id, consortium_id, kind, url, secret FROM hooks WHERE `+where+` ORDER BY id`, args...)
 }

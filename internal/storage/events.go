@@ -136,20 +136,13 @@ func (q queries) allPreferences(ctx context.Context) (map[int64][]model.Preferen
 
 // Preferences returns a person's preferences.
 func (q queries) Preferences(ctx context.Context, userID int64) ([]model.Preference, error) {
-	rows, err := q.query(ctx, `SELECT consortium_id, channel, mode FROM preferences WHERE user_id = ? ORDER BY consortium_id, channel`, userID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []model.Preference{}
-	for rows.Next() {
+	return collect(ctx, q, func(rows scanner) (model.Preference, error) {
 		var p model.Preference
 		if err := rows.Scan(&p.ConsortiumID, &p.Channel, &p.Mode); err != nil {
-			return nil, mapError(err)
+			return p, err
 		}
-		out = append(out, p)
-	}
-	return out, mapError(rows.Err())
+		return p, nil
+	}, `SELECT consortium_id, channel, mode FROM preferences WHERE user_id = ? ORDER BY consortium_id, channel`, userID)
 }
 
 // SetPreference stores a preference; an empty mode removes an override.
@@ -176,23 +169,10 @@ func (q queries) Events(ctx context.Context, consortiumID int64, kinds []string,
 			args = append(args, k)
 		}
 	}
-	rows, err := q.query(ctx, `SELECT e.id, e.kind, e.audience, e.consortium_id, COALESCE(c.name, ''), e.title, e.body, e.url, e.importance,
+	return collect(ctx, q, scanEvent, `SELECT e.id, e.kind, e.audience, e.consortium_id, COALESCE(c.name, ''), e.title, e.body, e.url, e.importance,
 		e.request_id, e.actor_name, e.created_at FROM events e LEFT JOIN consortia c ON c.id = e.consortium_id WHERE `+
 		strings.ReplaceAll(strings.ReplaceAll(where, "consortium_id", "e.consortium_id"), "audience", "e.audience")+
 		` ORDER BY e.id DESC LIMIT ?`, append(args, limit)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []model.Event{}
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, mapError(rows.Err())
 }
 
 func scanEvent(sc interface{ Scan(...any) error }) (model.Event, error) {

@@ -40,20 +40,7 @@ func scanGoal(sc interface{ Scan(...any) error }) (*model.FundingGoal, error) {
 }
 
 func (q queries) listGoals(ctx context.Context, where string, args ...any) ([]*model.FundingGoal, error) {
-	rows, err := q.query(ctx, goalSelect+` WHERE `+where, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []*model.FundingGoal{}
-	for rows.Next() {
-		g, err := scanGoal(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, g)
-	}
-	return out, mapError(rows.Err())
+	return collect(ctx, q, scanGoal, goalSelect+` WHERE `+where, args...)
 }
 
 // CreateGoal inserts a funding goal for an initiative or (sustenance) a

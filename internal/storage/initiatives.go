@@ -164,26 +164,19 @@ func (q queries) recordStatusChange(ctx context.Context, id int64, from, to stri
 
 // StatusHistory lists an initiative's status changes, oldest first.
 func (q queries) StatusHistory(ctx context.Context, id int64) ([]model.StatusChange, error) {
-	rows, err := q.query(ctx, `SELECT from_status, to_status, by_id, by_name, at, note FROM initiative_status_history
-		WHERE initiative_id = ? ORDER BY id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []model.StatusChange{}
-	for rows.Next() {
+	return collect(ctx, q, func(rows scanner) (model.StatusChange, error) {
 		var c model.StatusChange
 		var by sql.NullInt64
 		if err := rows.Scan(&c.From, &c.To, &by, &c.ByName, &c.At, &c.Note); err != nil {
-			return nil, mapError(err)
+			return c, err
 		}
 		if by.Valid {
 			c.ByID = &by.Int64
 		}
 		c.At = c.At.UTC()
-		out = append(out, c)
-	}
-	return out, mapError(rows.Err())
+		return c, nil
+	}, `SELECT from_status, to_status, by_id, by_name, at, note FROM initiative_status_history
+		WHERE initiative_id = ? ORDER BY id`, id)
 }
 
 // InitiativeByRef returns an initiative by id or slug, with everything it holds.
@@ -255,22 +248,9 @@ func (q queries) ListInitiatives(ctx context.Context, f model.InitiativeFilter) 
 		query += ` LIMIT ? OFFSET ?`
 		args = append(args, p.Size, p.Offset())
 	}
-	rows, err := q.query(ctx, query, args...)
+	out, err := collect(ctx, q, scanInitiative, query, args...)
 	if err != nil {
 		return nil, 0, err
-	}
-	var out []*model.Initiative
-	for rows.Next() {
-		in, err := scanInitiative(rows)
-		if err != nil {
-			rows.Close()
-			return nil, 0, err
-		}
-		out = append(out, in)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, 0, mapError(err)
 	}
 	return out, total, q.loadInitiativeParts(ctx, out, false)
 }
@@ -400,18 +380,11 @@ func (q queries) InitiativeThemes(ctx context.Context, publicOnly bool) ([]TagCo
 	if publicOnly {
 		args = append(args, true)
 	}
-	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []TagCount
-	for rows.Next() {
+	return collect(ctx, q, func(rows scanner) (TagCount, error) {
 		var tc TagCount
 		if err := rows.Scan(&tc.Tag, &tc.Count); err != nil {
-			return nil, mapError(err)
+			return tc, err
 		}
-		out = append(out, tc)
-	}
-	return out, mapError(rows.Err())
+		return tc, nil
+	}, query, args...)
 }

@@ -51,18 +51,5 @@ func (q queries) MatchingPools(ctx context.Context, consortiumID int64) ([]*mode
 	if consortiumID != 0 {
 		where, args = "m.consortium_id = ?", []any{consortiumID}
 	}
-	rows, err := q.query(ctx, matchingPoolSelect+` WHERE `+where+` ORDER BY m.id DESC`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []*model.MatchingPool{}
-	for rows.Next() {
-		m, err := scanMatchingPool(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, mapError(rows.Err())
+	return collect(ctx, q, scanMatchingPool, matchingPoolSelect+` WHERE `+where+` ORDER BY m.id DESC`, args...)
 }

@@ -83,20 +83,7 @@ func (q queries) MeetingsOf(ctx context.Context, consortiumIDs []int64) ([]*mode
 		return []*model.Meeting{}, nil
 	}
 	ph, args := placeholders(consortiumIDs)
-	rows, err := q.query(ctx, `SELECT `+meetingColumns+` FROM meetings WHERE consortium_id IN (`+ph+`) ORDER BY starts_at, id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []*model.Meeting{}
-	for rows.Next() {
-		m, err := scanMeeting(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, mapError(rows.Err())
+	return collect(ctx, q, scanMeeting, `SELECT `+meetingColumns+` FROM meetings WHERE consortium_id IN (`+ph+`) ORDER BY starts_at, id`, args...)
 }
 
 // SetRSVP records a person's answer to a meeting.
@@ -152,22 +139,9 @@ func (q queries) DemoByID(ctx context.Context, id int64) (*model.Demo, error) {
 
 // DemosOf lists a consortium's demos, newest first, with reactions.
 func (q queries) DemosOf(ctx context.Context, consortiumID int64) ([]*model.Demo, error) {
-	rows, err := q.query(ctx, demoSelect+` WHERE d.consortium_id = ? ORDER BY d.created_at DESC, d.id DESC`, consortiumID)
+	out, err := collect(ctx, q, scanDemo, demoSelect+` WHERE d.consortium_id = ? ORDER BY d.created_at DESC, d.id DESC`, consortiumID)
 	if err != nil {
 		return nil, err
-	}
-	var out []*model.Demo
-	for rows.Next() {
-		d, err := scanDemo(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, mapError(err)
 	}
 	return out, q.loadReactions(ctx, out)
 }

@@ -34,20 +34,7 @@ func splitRoles(s string) []string {
 }
 
 func (q queries) listMembers(ctx context.Context, where string, args ...any) ([]model.Member, error) {
-	rows, err := q.query(ctx, memberSelect+` WHERE `+where, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []model.Member{}
-	for rows.Next() {
-		m, err := scanMember(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, mapError(rows.Err())
+	return collect(ctx, q, scanMember, memberSelect+` WHERE `+where, args...)
 }
 
 // Members lists a consortium's current members (or, with past, everyone who
@@ -113,23 +100,16 @@ func (q queries) RecordMemberEvent(ctx context.Context, consortiumID, communityI
 
 // MemberEvents lists a consortium's membership history, newest first.
 func (q queries) MemberEvents(ctx context.Context, consortiumID int64) ([]model.MemberEvent, error) {
-	rows, err := q.query(ctx, `SELECT e.community_id, c.name, e.action, e.roles, e.by_name, e.at FROM consortium_member_events e
-		JOIN communities c ON c.id = e.community_id WHERE e.consortium_id = ? ORDER BY e.id DESC LIMIT 200`, consortiumID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []model.MemberEvent{}
-	for rows.Next() {
+	return collect(ctx, q, func(rows scanner) (model.MemberEvent, error) {
 		var e model.MemberEvent
 		var roles string
 		if err := rows.Scan(&e.CommunityID, &e.CommunityName, &e.Action, &roles, &e.ByName, &e.At); err != nil {
-			return nil, mapError(err)
+			return e, err
 		}
 		e.Roles, e.At = splitRoles(roles), e.At.UTC()
-		out = append(out, e)
-	}
-	return out, mapError(rows.Err())
+		return e, nil
+	}, `SELECT e.community_id, c.name, e.action, e.roles, e.by_name, e.at FROM consortium_member_events e
+		JOIN communities c ON c.id = e.community_id WHERE e.consortium_id = ? ORDER BY e.id DESC LIMIT 200`, consortiumID)
 }
 
 // SetSupport records that a person agrees with the problem statement (and
@@ -147,25 +127,18 @@ func (q queries) SetSupport(ctx context.Context, consortiumID, userID int64, com
 
 // Supporters lists the people who agree with a consortium's problem.
 func (q queries) Supporters(ctx context.Context, consortiumID int64) ([]model.Supporter, error) {
-	rows, err := q.query(ctx, `SELECT s.user_id, u.name, s.community_id, COALESCE(c.name, ''), s.will_meet, s.comment, s.created_at
-		FROM consortium_supporters s JOIN users u ON u.id = s.user_id LEFT JOIN communities c ON c.id = s.community_id
-		WHERE s.consortium_id = ? ORDER BY s.created_at, u.name`, consortiumID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []model.Supporter{}
-	for rows.Next() {
+	return collect(ctx, q, func(rows scanner) (model.Supporter, error) {
 		var s model.Supporter
 		var cid sql.NullInt64
 		if err := rows.Scan(&s.UserID, &s.UserName, &cid, &s.CommunityName, &s.WillMeet, &s.Comment, &s.At); err != nil {
-			return nil, mapError(err)
+			return s, err
 		}
 		if cid.Valid {
 			s.CommunityID = &cid.Int64
 		}
 		s.At = s.At.UTC()
-		out = append(out, s)
-	}
-	return out, mapError(rows.Err())
+		return s, nil
+	}, `SELECT s.user_id, u.name, s.community_id, COALESCE(c.name, ''), s.will_meet, s.comment, s.created_at
+		FROM consortium_supporters s JOIN users u ON u.id = s.user_id LEFT JOIN communities c ON c.id = s.community_id
+		WHERE s.consortium_id = ? ORDER BY s.created_at, u.name`, consortiumID)
 }

@@ -118,22 +118,9 @@ func (q queries) ListNarratives(ctx context.Context, publicOnly bool) ([]*model.
 		query += ` WHERE public = ?`
 		args = append(args, true)
 	}
-	rows, err := q.query(ctx, query+` ORDER BY title`, args...)
+	out, err := collect(ctx, q, scanNarrative, query+` ORDER BY title`, args...)
 	if err != nil {
 		return nil, err
-	}
-	var out []*model.Narrative
-	for rows.Next() {
-		n, err := scanNarrative(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, mapError(err)
 	}
 	return out, q.loadNarrativeParts(ctx, out)
 }

@@ -142,20 +142,11 @@ func (q queries) ListOutbox(ctx context.Context, status string, p model.Page) ([
 		return nil, 0, mapError(err)
 	}
 	p = p.Normalize()
-	rows, err := q.query(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE `+where+` ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, p.Size, p.Offset())...)
+	out, err := collect(ctx, q, func(sc scanner) (*model.OutboxMessage, error) { return scanOutbox(sc) }, `SELECT `+outboxColumns+` FROM outbox WHERE `+where+` ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, p.Size, p.Offset())...)
 	if err != nil {
 		return nil, 0, err
 	}
-	defer rows.Close()
-	var out []*model.OutboxMessage
-	for rows.Next() {
-		m, err := scanOutbox(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, m)
-	}
-	return out, total, mapError(rows.Err())
+	return out, total, nil
 }
 
 // OutboxMessage returns one message.

@@ -122,20 +122,7 @@ func (q queries) PledgesOfGoals(ctx context.Context, goalIDs []int64) (map[int64
 
 // PledgesOfCommunity lists a community's pledges, newest first.
 func (q queries) PledgesOfCommunity(ctx context.Context, communityID int64) ([]*model.Pledge, error) {
-	rows, err := q.query(ctx, pledgeSelect+` WHERE p.community_id = ? ORDER BY p.id DESC`, communityID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []*model.Pledge{}
-	for rows.Next() {
-		p, err := scanPledge(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, mapError(rows.Err())
+	return collect(ctx, q, scanPledge, pledgeSelect+` WHERE p.community_id = ? ORDER BY p.id DESC`, communityID)
 }
 
 // SetPledgeState moves a pledge to a new state if it is in one of the

@@ -120,22 +120,9 @@ func (q queries) RoundByID(ctx context.Context, id int64) (*model.Round, error) 
 
 // RoundsOf lists a consortium's rounds, newest first.
 func (q queries) RoundsOf(ctx context.Context, consortiumID int64) ([]*model.Round, error) {
-	rows, err := q.query(ctx, roundSelect+` WHERE r.consortium_id = ? ORDER BY r.opens_at DESC, r.id DESC`, consortiumID)
+	out, err := collect(ctx, q, scanRound, roundSelect+` WHERE r.consortium_id = ? ORDER BY r.opens_at DESC, r.id DESC`, consortiumID)
 	if err != nil {
 		return nil, err
-	}
-	var out []*model.Round
-	for rows.Next() {
-		r, err := scanRound(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, mapError(err)
 	}
 	return out, q.loadRoundParts(ctx, out)
 }
@@ -198,27 +185,20 @@ func (q queries) CastBallot(ctx context.Context, roundID, communityID int64, by 
 
 // Ballots lists a round's ballots.
 func (q queries) Ballots(ctx context.Context, roundID int64) ([]model.Ballot, error) {
-	rows, err := q.query(ctx, `SELECT b.community_id, c.name, c.archived_at, b.cast_by_name, b.cast_at, b.ballot FROM ballots b
-		JOIN communities c ON c.id = b.community_id WHERE b.round_id = ? ORDER BY b.community_id`, roundID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []model.Ballot{}
-	for rows.Next() {
+	return collect(ctx, q, func(rows scanner) (model.Ballot, error) {
 		var b model.Ballot
 		var raw string
 		var archived sql.NullTime
 		if err := rows.Scan(&b.CommunityID, &b.CommunityName, &archived, &b.CastByName, &b.CastAt, &raw); err != nil {
-			return nil, mapError(err)
+			return b, err
 		}
 		if err := json.Unmarshal([]byte(raw), &b.Ballot); err != nil {
-			return nil, err
+			return b, err
 		}
 		b.CastAt, b.CommunityArchivedAt = b.CastAt.UTC(), nullTime(archived)
-		out = append(out, b)
-	}
-	return out, mapError(rows.Err())
+		return b, nil
+	}, `SELECT b.community_id, c.name, c.archived_at, b.cast_by_name, b.cast_at, b.ballot FROM ballots b
+		JOIN communities c ON c.id = b.community_id WHERE b.round_id = ? ORDER BY b.community_id`, roundID)
 }
 
 // SetPriorities moves initiatives to upcoming in the given order.

@@ -48,24 +48,17 @@ func (q queries) TouchAPIToken(ctx context.Context, id int64, at time.Time) erro
 
 // ListAPITokens lists a user's tokens, newest first.
 func (q queries) ListAPITokens(ctx context.Context, userID int64) ([]model.APIToken, error) {
-	rows, err := q.query(ctx, `SELECT id, user_id, name, prefix, created_at, last_used_at
-		FROM api_tokens WHERE user_id = ? ORDER BY id DESC`, userID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []model.APIToken
-	for rows.Next() {
+	return collect(ctx, q, func(rows scanner) (model.APIToken, error) {
 		var t model.APIToken
 		var used sql.NullTime
 		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, &t.CreatedAt, &used); err != nil {
-			return nil, mapError(err)
+			return t, err
 		}
 		t.CreatedAt = t.CreatedAt.UTC()
 		t.LastUsedAt = nullTime(used)
-		out = append(out, t)
-	}
-	return out, mapError(rows.Err())
+		return t, nil
+	}, `SELECT id, user_id, name, prefix, created_at, last_used_at
+		FROM api_tokens WHERE user_id = ? ORDER BY id DESC`, userID)
 }
 
 // DeleteAPIToken revokes one of a user's tokens.

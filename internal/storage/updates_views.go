@@ -10,23 +10,10 @@ import (
 // VisibleUpdates lists posted updates a reader may see, newest first: the
 // ones for all member communities and those of the consortia vis allows.
 func (q queries) VisibleUpdates(ctx context.Context, vis Visibility, limit int) ([]model.Event, error) {
-	rows, err := q.query(ctx, `SELECT e.id, e.kind, e.audience, e.consortium_id, COALESCE(c.name, ''), e.title, e.body, e.url, e.importance,
+	return collect(ctx, q, scanEvent, `SELECT e.id, e.kind, e.audience, e.consortium_id, COALESCE(c.name, ''), e.title, e.body, e.url, e.importance,
 		e.request_id, e.actor_name, e.created_at FROM events e LEFT JOIN consortia c ON c.id = e.consortium_id
 		WHERE e.kind = ? AND (e.audience = 'all_members' OR e.consortium_id IN (SELECT id FROM consortia WHERE `+vis.clause()+`))
 		ORDER BY e.id DESC LIMIT ?`, append(append([]any{model.EventUpdatePosted}, vis.args()...), limit)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []model.Event{}
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, mapError(rows.Err())
 }
 
 // ConsortiumName names a consortium in lists of choices.
@@ -49,20 +36,13 @@ func (q queries) ConsortiaOfUser(ctx context.Context, userID int64, all bool) ([
 			OR id IN (SELECT consortium_id FROM preferences WHERE user_id = ?)`
 		args = []any{userID, userID, userID}
 	}
-	rows, err := q.query(ctx, `SELECT id, slug, name, stage FROM consortia WHERE `+where+` ORDER BY name, id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []ConsortiumName{}
-	for rows.Next() {
+	return collect(ctx, q, func(rows scanner) (ConsortiumName, error) {
 		var c ConsortiumName
 		if err := rows.Scan(&c.ID, &c.Slug, &c.Name, &c.Stage); err != nil {
-			return nil, mapError(err)
+			return c, err
 		}
-		out = append(out, c)
-	}
-	return out, mapError(rows.Err())
+		return c, nil
+	}, `SELECT id, slug, name, stage FROM consortia WHERE `+where+` ORDER BY name, id`, args...)
 }
 
 // DeliveryAttempt is one try at delivering an outbox message.
@@ -76,19 +56,12 @@ type DeliveryAttempt struct {
 
 // DeliveryAttempts lists the attempts at delivering a message, oldest first.
 func (q queries) DeliveryAttempts(ctx context.Context, outboxID int64) ([]DeliveryAttempt, error) {
-	rows, err := q.query(ctx, `SELECT at, worker, ok, error, duration_ms FROM delivery_attempts WHERE outbox_id = ? ORDER BY id`, outboxID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []DeliveryAttempt{}
-	for rows.Next() {
+	return collect(ctx, q, func(rows scanner) (DeliveryAttempt, error) {
 		var a DeliveryAttempt
 		if err := rows.Scan(&a.At, &a.Worker, &a.OK, &a.Error, &a.DurationMS); err != nil {
-			return nil, mapError(err)
+			return a, err
 		}
 		a.At = a.At.UTC()
-		out = append(out, a)
-	}
-	return out, mapError(rows.Err())
+		return a, nil
+	}, `SELECT at, worker, ok, error, duration_ms FROM delivery_attempts WHERE outbox_id = ? ORDER BY id`, outboxID)
 }

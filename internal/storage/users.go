@@ -136,21 +136,12 @@ func (q queries) ListUsers(ctx context.Context, f model.PeopleFilter) ([]*model.
 		return nil, 0, mapError(err)
 	}
 	p := f.Page.Normalize()
-	rows, err := q.query(ctx, `SELECT `+userColumns+` FROM users WHERE `+cond+` ORDER BY name, id LIMIT ? OFFSET ?`,
+	out, err := collect(ctx, q, scanUser, `SELECT `+userColumns+` FROM users WHERE `+cond+` ORDER BY name, id LIMIT ? OFFSET ?`,
 		append(args, p.Size, p.Offset())...)
 	if err != nil {
 		return nil, 0, err
 	}
-	defer rows.Close()
-	var out []*model.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, u)
-	}
-	return out, total, mapError(rows.Err())
+	return out, total, nil
 }
 
 // escapeLike escapes LIKE wildcards in user input, for patterns written

@@ -1,0 +1,31 @@
+package storage
+
+import (
+	"context"
+)
+
+// scanner is what a scan function reads a row from: *sql.Row and *sql.Rows.
+type scanner = interface{ Scan(...any) error }
+
+// collect runs a query and returns every row as scan reads it. The rows are
+// closed before collect returns, so the caller may run the next query on
+// the same transaction; errors are mapped like every other query's.
+func collect[T any](ctx context.Context, q queries, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, mapError(err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, mapError(err)
+	}
+	return out, nil
+}
