@@ -162,7 +162,7 @@ func (a *App) GetBudgetRound(ctx context.Context, actor *model.User, id int64) (
 	}
 	c, err := loadVisibleConsortium(ctx, a.Store, actor, idStr(r.ConsortiumID))
 	if err != nil {
-		return nil, model.Errorf(model.ENotFound, "No budget round %d.", id)
+		return nil, model.NotFound(model.EntityBudgetRound, id)
 	}
 	v := &BudgetRoundView{BudgetRound: r, Open: r.Open(a.now()), Consortium: c, CanManage: actor.IsAdmin()}
 	v.CanSeeResult = !v.Open || actor.IsAdmin()
@@ -235,7 +235,7 @@ func (a *App) CastBudgetBallot(ctx context.Context, actor *model.User, roundID i
 		}
 		c, err := loadVisibleConsortium(ctx, tx, actor, idStr(r.ConsortiumID))
 		if err != nil {
-			return model.Errorf(model.ENotFound, "No budget round %d.", roundID)
+			return model.NotFound(model.EntityBudgetRound, roundID)
 		}
 		if !r.Open(a.now()) {
 			return model.Errorf(model.EConflict, "The budget round has closed; approvals can no longer be changed.")

@@ -42,7 +42,7 @@ func (a *App) GetCommunity(ctx context.Context, actor *model.User, ref string) (
 		return nil, err
 	}
 	if c.ArchivedAt != nil && !actor.IsAdmin() {
-		return nil, model.Errorf(model.ENotFound, "No community %q.", ref)
+		return nil, model.NotFound(model.EntityCommunity, ref)
 	}
 	v := &CommunityView{Community: c}
 	if actor == nil {

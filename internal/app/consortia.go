@@ -52,7 +52,7 @@ func loadVisibleConsortium(ctx context.Context, q interface {
 		return nil, err
 	}
 	if !ok {
-		return nil, model.Errorf(model.ENotFound, "No consortium %q.", ref)
+		return nil, model.NotFound(model.EntityConsortium, ref)
 	}
 	return c, nil
 }

@@ -44,7 +44,7 @@ func loadVisibleGoal(ctx context.Context, q fundingReader, actor *model.User, id
 		return nil, err
 	}
 	if !ok {
-		return nil, model.Errorf(model.ENotFound, "No funding goal %d.", id)
+		return nil, model.NotFound(model.EntityFundingGoal, id)
 	}
 	return g, nil
 }

@@ -64,7 +64,7 @@ func (a *App) GetInitiative(ctx context.Context, actor *model.User, ref string) 
 		return nil, err
 	}
 	if !canSeeInitiative(actor, in) {
-		return nil, model.Errorf(model.ENotFound, "No initiative %q.", ref)
+		return nil, model.NotFound(model.EntityInitiative, ref)
 	}
 	if err := a.costs(ctx, in); err != nil {
 		return nil, err
@@ -218,7 +218,7 @@ func (a *App) UpdateInitiative(ctx context.Context, actor *model.User, ref strin
 			return err
 		}
 		if !canSeeInitiative(actor, before) {
-			return model.Errorf(model.ENotFound, "No initiative %q.", ref)
+			return model.NotFound(model.EntityInitiative, ref)
 		}
 		if !canEditInitiative(actor, before) {
 			return forbidden("Only staff, or the author while it is an idea, can edit this initiative.")
@@ -259,7 +259,7 @@ func (a *App) MoveInitiative(ctx context.Context, actor *model.User, ref, to, no
 			return err
 		}
 		if !canSeeInitiative(actor, in) {
-			return model.Errorf(model.ENotFound, "No initiative %q.", ref)
+			return model.NotFound(model.EntityInitiative, ref)
 		}
 		if !actor.IsAdmin() && !(canEditInitiative(actor, in) && to == model.StatusCandidate) {
 			return forbidden("Only staff can move initiatives along the roadmap.")

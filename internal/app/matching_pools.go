@@ -96,7 +96,7 @@ func (a *App) GetMatchingPool(ctx context.Context, actor *model.User, id int64) 
 	}
 	c, err := loadVisibleConsortium(ctx, a.Store, actor, idStr(m.ConsortiumID))
 	if err != nil {
-		return nil, model.Errorf(model.ENotFound, "No matching pool %d.", id)
+		return nil, model.NotFound(model.EntityMatchingPool, id)
 	}
 	v := &MatchingPoolView{MatchingPool: m, Rows: []MatchRow{}, CanManage: actor.IsAdmin()}
 	refs := map[int64]model.InitiativeRef{}

@@ -88,7 +88,7 @@ func (a *App) GetMeeting(ctx context.Context, actor *model.User, id int64) (*Mee
 	}
 	c, err := loadVisibleConsortium(ctx, a.Store, actor, idStr(m.ConsortiumID))
 	if err != nil {
-		return nil, model.Errorf(model.ENotFound, "No meeting %d.", id)
+		return nil, model.NotFound(model.EntityMeeting, id)
 	}
 	v := &MeetingView{Meeting: m, Consortium: c}
 	demos, err := a.Store.DemosOf(ctx, c.ID)
@@ -205,7 +205,7 @@ func (a *App) GetDemo(ctx context.Context, actor *model.User, id int64) (*model.
 	}
 	c, err := loadVisibleConsortium(ctx, a.Store, actor, idStr(d.ConsortiumID))
 	if err != nil {
-		return nil, nil, model.Errorf(model.ENotFound, "No demo %d.", id)
+		return nil, nil, model.NotFound(model.EntityDemo, id)
 	}
 	if err := a.screenDemos(ctx, actor, d); err != nil {
 		return nil, nil, err

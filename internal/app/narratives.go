@@ -42,7 +42,7 @@ func (a *App) GetNarrative(ctx context.Context, actor *model.User, ref string) (
 		return nil, err
 	}
 	if !canSeeNarrative(actor, n) {
-		return nil, model.Errorf(model.ENotFound, "No narrative %q.", ref)
+		return nil, model.NotFound(model.EntityNarrative, ref)
 	}
 	if actor == nil {
 		n.Initiatives = publicRefs(n.Initiatives)

@@ -97,7 +97,7 @@ func (a *App) GetReceipt(ctx context.Context, actor *model.User, id int64) (*Rec
 		return nil, err
 	}
 	if !vw.sees(p) {
-		return nil, model.Errorf(model.ENotFound, "No pledge %d.", id)
+		return nil, model.NotFound(model.EntityPledge, id)
 	}
 	g, err := a.Store.GoalByID(ctx, p.GoalID)
 	if err != nil {

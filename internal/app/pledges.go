@@ -157,8 +157,7 @@ func (a *App) CreatePledge(ctx context.Context, actor *model.User, goalID int64,
 		}
 		for _, p := range ps[g.ID] {
 			if model.PledgeLive(p.State) && p.CommunityID == com.ID {
-				return &model.Error{Code: model.EConflict, Message: "This community has already pledged towards this goal; withdraw that pledge to make a new one.",
-					Fields: []model.FieldError{{Field: "community", Message: "has already pledged towards this goal"}}}
+				return model.ErrAlreadyPledged()
 			}
 		}
 		candidate := &model.Pledge{ID: -1, CommunityID: com.ID, CommunitySlug: com.Slug, Kind: in.Kind, Rate: in.Rate,
@@ -212,7 +211,7 @@ func (a *App) pledgeAction(ctx context.Context, tx *storage.Tx, actor *model.Use
 	}
 	g, err := loadVisibleGoal(ctx, tx, actor, p.GoalID)
 	if err != nil {
-		return nil, nil, model.Errorf(model.ENotFound, "No pledge %d.", id)
+		return nil, nil, model.NotFound(model.EntityPledge, id)
 	}
 	com, err := tx.CommunityByRef(ctx, idStr(p.CommunityID))
 	if err != nil {

@@ -185,7 +185,7 @@ func (a *App) GetRound(ctx context.Context, actor *model.User, id int64) (*Round
 	}
 	c, err := loadVisibleConsortium(ctx, a.Store, actor, idStr(r.ConsortiumID))
 	if err != nil {
-		return nil, model.Errorf(model.ENotFound, "No round %d.", id)
+		return nil, model.NotFound(model.EntityRound, id)
 	}
 	// Visitors see public initiatives only: other candidates keep their
 	// place in the round, the tally and the export, under a neutral name.
@@ -329,7 +329,7 @@ func (a *App) CastBallot(ctx context.Context, actor *model.User, roundID int64, 
 		}
 		c, err := loadVisibleConsortium(ctx, tx, actor, idStr(r.ConsortiumID))
 		if err != nil {
-			return model.Errorf(model.ENotFound, "No round %d.", roundID)
+			return model.NotFound(model.EntityRound, roundID)
 		}
 		switch r.State(a.now()) {
 		case model.RoundDraft:

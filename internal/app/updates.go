@@ -222,7 +222,7 @@ func (a *App) GetRequest(ctx context.Context, actor *model.User, id int64) (*mod
 	}
 	if r.ConsortiumID != nil {
 		if _, err := loadVisibleConsortium(ctx, a.Store, actor, idStr(*r.ConsortiumID)); err != nil {
-			return nil, model.Errorf(model.ENotFound, "No request %d.", id)
+			return nil, model.NotFound(model.EntityRequest, id)
 		}
 	}
 	return r, nil

@@ -79,7 +79,7 @@ func (q queries) RemoveAffiliation(ctx context.Context, communityID, userID int6
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return model.Errorf(model.ENotFound, "That person is not affiliated with this community.")
+		return &NotFoundError{Entity: model.EntityAffiliation}
 	}
 	return nil
 }

@@ -38,7 +38,7 @@ func (q queries) CreateBudgetRound(ctx context.Context, consortiumID int64, in m
 	}
 	for _, ini := range in.CandidateIDs {
 		if _, err := q.exec(ctx, `INSERT INTO budget_candidates (round_id, initiative_id, cost) VALUES (?, ?, ?)`, id, ini, costs[ini]); err != nil {
-			return nil, conflictAs(err, "candidate_ids", "names an initiative that does not exist")
+			return nil, named(err, model.RuleBudgetCandidate)
 		}
 	}
 	return q.BudgetRoundByID(ctx, id)
@@ -48,10 +48,7 @@ func (q queries) CreateBudgetRound(ctx context.Context, consortiumID int64, in m
 func (q queries) BudgetRoundByID(ctx context.Context, id int64) (*model.BudgetRound, error) {
 	r, err := scanBudgetRound(q.queryRow(ctx, budgetRoundSelect+` WHERE r.id = ?`, id))
 	if err != nil {
-		if model.ErrorCode(err) == model.ENotFound {
-			return nil, model.Errorf(model.ENotFound, "No budget round %d.", id)
-		}
-		return nil, err
+		return nil, notFound(err, model.EntityBudgetRound, id)
 	}
 	return r, q.loadBudgetCandidates(ctx, []*model.BudgetRound{r})
 }
@@ -80,21 +77,19 @@ func (q queries) loadBudgetCandidates(ctx context.Context, rounds []*model.Budge
 		byID[r.ID], ids[i] = r, r.ID
 	}
 	ph, args := placeholders(ids)
-	rows, err := q.query(ctx, `SELECT bc.round_id, i.id, i.slug, i.title, i.status, i.public, bc.cost FROM budget_candidates bc
-		JOIN initiatives i ON i.id = bc.initiative_id WHERE bc.round_id IN (`+ph+`) ORDER BY i.title, i.id`, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if err := q.eachRow(ctx, `SELECT bc.round_id, i.id, i.slug, i.title, i.status, i.public, bc.cost FROM budget_candidates bc
+		JOIN initiatives i ON i.id = bc.initiative_id WHERE bc.round_id IN (`+ph+`) ORDER BY i.title, i.id`, args, func(rows *sql.Rows) error {
 		var id int64
 		var c model.BudgetCandidate
 		if err := rows.Scan(&id, &c.ID, &c.Slug, &c.Title, &c.Status, &c.Public, &c.Cost); err != nil {
-			return mapError(err)
+			return err
 		}
 		byID[id].Candidates = append(byID[id].Candidates, c)
+		return nil
+	}); err != nil {
+		return err
 	}
-	return mapError(rows.Err())
+	return nil
 }
 
 // CloseBudgetRound ends approvals now.

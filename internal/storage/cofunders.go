@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 
 	"consortia/internal/model"
@@ -17,20 +18,18 @@ func (q queries) PledgingCommunities(ctx context.Context, initiativeIDs []int64)
 	}
 	ph, args := placeholders(initiativeIDs)
 	live := "'" + strings.Join(model.LivePledgeStates, "', '") + "'" // constants, not input
-	rows, err := q.query(ctx, `SELECT g.initiative_id, COUNT(DISTINCT p.community_id) FROM pledges p
+	if err := q.eachRow(ctx, `SELECT g.initiative_id, COUNT(DISTINCT p.community_id) FROM pledges p
 		JOIN funding_goals g ON g.id = p.goal_id
-		WHERE g.initiative_id IN (`+ph+`) AND p.state IN (`+live+`) GROUP BY g.initiative_id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+		WHERE g.initiative_id IN (`+ph+`) AND p.state IN (`+live+`) GROUP BY g.initiative_id`, args, func(rows *sql.Rows) error {
 		var id int64
 		var n int
 		if err := rows.Scan(&id, &n); err != nil {
-			return nil, mapError(err)
+			return err
 		}
 		out[id] = n
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, mapError(rows.Err())
+	return out, nil
 }

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -58,8 +59,8 @@ func (q queries) UpdateCommunity(ctx context.Context, id, version int64, in mode
 		args = append(args, version)
 	}
 	c, err := scanCommunity(q.queryRow(ctx, query+` RETURNING `+communityColumns, args...))
-	if model.ErrorCode(err) == model.ENotFound && version != 0 {
-		return nil, model.Errorf(model.EConflict, "This community was changed by someone else since you loaded it (version %d); reload and try again.", version)
+	if errors.Is(err, ErrNotFound) && version != 0 {
+		return nil, &StaleError{What: model.StaleCommunity, Version: version}
 	}
 	if err != nil {
 		return nil, err
@@ -110,10 +111,7 @@ func (q queries) CommunityByRef(ctx context.Context, ref string) (*model.Communi
 		c, err = scanCommunity(q.queryRow(ctx, `SELECT `+communityColumns+` FROM communities WHERE slug = ?`, strings.ToLower(ref)))
 	}
 	if err != nil {
-		if model.ErrorCode(err) == model.ENotFound {
-			return nil, model.Errorf(model.ENotFound, "No community %q.", ref)
-		}
-		return nil, err
+		return nil, notFound(err, model.EntityCommunity, ref)
 	}
 	return c, q.loadTags(ctx, []*model.Community{c})
 }
@@ -175,21 +173,19 @@ func (q queries) loadTags(ctx context.Context, cs []*model.Community) error {
 		c.Tags = []string{}
 		ph[i], args[i] = "?", c.ID
 	}
-	rows, err := q.query(ctx, `SELECT community_id, tag FROM community_tags WHERE community_id IN (`+
-		strings.Join(ph, ",")+`) ORDER BY tag`, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if err := q.eachRow(ctx, `SELECT community_id, tag FROM community_tags WHERE community_id IN (`+
+		strings.Join(ph, ",")+`) ORDER BY tag`, args, func(rows *sql.Rows) error {
 		var id int64
 		var tag string
 		if err := rows.Scan(&id, &tag); err != nil {
-			return mapError(err)
+			return err
 		}
 		byID[id].Tags = append(byID[id].Tags, tag)
+		return nil
+	}); err != nil {
+		return err
 	}
-	return mapError(rows.Err())
+	return nil
 }
 
 // TagCount is a tag with the number of active communities that carry it.

@@ -76,7 +76,7 @@ func (q queries) UpdateConsortium(ctx context.Context, id, version int64, in mod
 		return nil, err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return nil, model.Errorf(model.EConflict, "This consortium was changed by someone else since you loaded it; reload and try again.")
+		return nil, &StaleError{What: model.StaleConsortium, Version: version}
 	}
 	if err := q.setConsortiumLinks(ctx, id, in); err != nil {
 		return nil, err
@@ -92,25 +92,15 @@ func (q queries) setConsortiumLinks(ctx context.Context, id int64, in model.Cons
 	}
 	for _, n := range in.NarrativeIDs {
 		if _, err := q.exec(ctx, `INSERT INTO consortium_narratives (consortium_id, narrative_id) VALUES (?, ?)`, id, n); err != nil {
-			return conflictAs(err, "narrative_ids", "names a narrative that does not exist")
+			return named(err, model.RuleConsortiumNarrative)
 		}
 	}
 	for _, i := range in.InitiativeIDs {
 		if _, err := q.exec(ctx, `INSERT INTO consortium_initiatives (consortium_id, initiative_id) VALUES (?, ?)`, id, i); err != nil {
-			return conflictAs(err, "initiative_ids", "names an initiative that does not exist")
+			return named(err, model.RuleConsortiumInitiative)
 		}
 	}
 	return nil
-}
-
-// conflictAs turns a foreign-key conflict into a field error.
-func conflictAs(err error, field, msg string) error {
-	if model.ErrorCode(err) == model.EConflict {
-		var p model.Problems
-		p.Add(field, "%s", msg)
-		return p.Err()
-	}
-	return err
 }
 
 // SetGoals records the goals, whether they are agreed, and the go/no-go decision.
@@ -147,7 +137,7 @@ func (q queries) SetStage(ctx context.Context, id int64, from, to string, by *mo
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return model.Errorf(model.EConflict, "The consortium's stage changed meanwhile; reload and try again.")
+		return &StaleError{What: model.StaleConsortiumStage}
 	}
 	_, err = q.exec(ctx, `INSERT INTO consortium_transitions (consortium_id, from_stage, to_stage, by_id, by_name, at, reason, override)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, id, from, to, byID, name, t, reason, override)
@@ -183,10 +173,7 @@ func (q queries) ConsortiumByRef(ctx context.Context, ref string) (*model.Consor
 		c, err = scanConsortium(q.queryRow(ctx, `SELECT `+consortiumColumns+` FROM consortia WHERE slug = ?`, strings.ToLower(ref)))
 	}
 	if err != nil {
-		if model.ErrorCode(err) == model.ENotFound {
-			return nil, model.Errorf(model.ENotFound, "No consortium %q.", ref)
-		}
-		return nil, err
+		return nil, notFound(err, model.EntityConsortium, ref)
 	}
 	return c, q.loadConsortiumParts(ctx, []*model.Consortium{c})
 }

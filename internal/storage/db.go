@@ -259,22 +259,6 @@ func (q queries) queryRow(ctx context.Context, query string, args ...any) *sql.R
 	return q.ex.QueryRowContext(ctx, q.rebind(query), args...)
 }
 
-// eachRow runs a query and calls fn for every row, closing the rows and
-// mapping errors: the loop every batch loader of related rows needs.
-func (q queries) eachRow(ctx context.Context, query string, args []any, fn func(*sql.Rows) error) error {
-	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows); err != nil {
-			return mapError(err)
-		}
-	}
-	return mapError(rows.Err())
-}
-
 // rebind turns ? placeholders into $1, $2… for PostgreSQL, leaving string
 // literals alone.
 func (q queries) rebind(query string) string {

@@ -56,26 +56,20 @@ func (q queries) DigestItems(ctx context.Context, period string, userIDs []int64
 		return out, nil
 	}
 	ph, args := placeholders(userIDs)
-	rows, err := q.query(ctx, `SELECT n.id, n.user_id, n.event_id FROM notifications n
-		WHERE n.state = 'pending' AND n.period = ? AND n.user_id IN (`+ph+`) ORDER BY n.user_id, n.id`+q.lockRows("n"), append([]any{period}, args...)...)
-	if err != nil {
-		return nil, err
-	}
 	type pending struct{ id, user, event int64 }
 	var list []pending
 	events := map[int64]*model.Event{}
-	for rows.Next() {
+	if err := q.eachRow(ctx, `SELECT n.id, n.user_id, n.event_id FROM notifications n
+		WHERE n.state = 'pending' AND n.period = ? AND n.user_id IN (`+ph+`) ORDER BY n.user_id, n.id`+q.lockRows("n"), append([]any{period}, args...), func(rows *sql.Rows) error {
 		var p pending
 		if err := rows.Scan(&p.id, &p.user, &p.event); err != nil {
-			rows.Close()
-			return nil, mapError(err)
+			return err
 		}
 		list = append(list, p)
 		events[p.event] = nil
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, mapError(err)
+		return nil
+	}); err != nil {
+		return nil, err
 	}
 	ids := make([]int64, 0, len(events))
 	for id := range events {
@@ -83,22 +77,16 @@ func (q queries) DigestItems(ctx context.Context, period string, userIDs []int64
 	}
 	for start := 0; start < len(ids); start += 1000 {
 		ph, args := placeholders(ids[start:min(start+1000, len(ids))])
-		rows, err := q.query(ctx, `SELECT e.id, e.kind, e.audience, e.consortium_id, COALESCE(c.name, ''), e.title, e.body, e.url, e.importance,
-			e.request_id, e.actor_name, e.created_at FROM events e LEFT JOIN consortia c ON c.id = e.consortium_id WHERE e.id IN (`+ph+`)`, args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
+		if err := q.eachRow(ctx, `SELECT e.id, e.kind, e.audience, e.consortium_id, COALESCE(c.name, ''), e.title, e.body, e.url, e.importance,
+			e.request_id, e.actor_name, e.created_at FROM events e LEFT JOIN consortia c ON c.id = e.consortium_id WHERE e.id IN (`+ph+`)`, args, func(rows *sql.Rows) error {
 			e, err := scanEvent(rows)
 			if err != nil {
-				rows.Close()
-				return nil, err
+				return err
 			}
 			events[e.ID] = &e
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, mapError(err)
+			return nil
+		}); err != nil {
+			return nil, err
 		}
 	}
 	for _, p := range list {
@@ -118,20 +106,18 @@ func (q queries) PendingDigestIDs(ctx context.Context, period string, userIDs []
 		return out, nil
 	}
 	ph, args := placeholders(userIDs)
-	rows, err := q.query(ctx, `SELECT n.id, n.user_id FROM notifications n WHERE n.state = 'pending' AND n.period = ? AND n.user_id IN (`+ph+`)
-		ORDER BY n.user_id, n.id`+q.lockRows("n"), append([]any{period}, args...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if err := q.eachRow(ctx, `SELECT n.id, n.user_id FROM notifications n WHERE n.state = 'pending' AND n.period = ? AND n.user_id IN (`+ph+`)
+		ORDER BY n.user_id, n.id`+q.lockRows("n"), append([]any{period}, args...), func(rows *sql.Rows) error {
 		var id, user int64
 		if err := rows.Scan(&id, &user); err != nil {
-			return nil, mapError(err)
+			return err
 		}
 		out[user] = append(out[user], id)
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, mapError(rows.Err())
+	return out, nil
 }
 
 // Digest is one person's digest: the message and the notifications it
@@ -171,25 +157,19 @@ func (q queries) QueueDigests(ctx context.Context, period string, ds []Digest) e
 			args = append(args, m.Channel, m.Recipient, m.UserID, m.Subject, m.Text, m.HTML, m.Payload, headers, m.MessageID, t, t)
 			byMessageID[m.MessageID] = m
 		}
-		rows, err := q.query(ctx, `INSERT INTO outbox (channel, recipient, user_id, subject, text_body, html_body, payload, headers, message_id,
-			status, next_attempt_at, created_at) VALUES `+values.String()+` RETURNING id, message_id`, args...)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
+		if err := q.eachRow(ctx, `INSERT INTO outbox (channel, recipient, user_id, subject, text_body, html_body, payload, headers, message_id,
+			status, next_attempt_at, created_at) VALUES `+values.String()+` RETURNING id, message_id`, args, func(rows *sql.Rows) error {
 			var id int64
 			var mid string
 			if err := rows.Scan(&id, &mid); err != nil {
-				rows.Close()
-				return mapError(err)
+				return err
 			}
 			if m := byMessageID[mid]; m != nil {
 				m.ID = id
 			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return mapError(err)
+			return nil
+		}); err != nil {
+			return err
 		}
 	}
 	// The notifications, by id: exactly those the digests carry (read as
@@ -247,31 +227,23 @@ func (q queries) RequestByID(ctx context.Context, id int64) (*model.Request, err
 	err := q.queryRow(ctx, `SELECT id, consortium_id, title, question, options, url, deadline, created_at FROM requests WHERE id = ?`, id).
 		Scan(&r.ID, &cid, &r.Title, &r.Question, &options, &r.URL, &deadline, &r.CreatedAt)
 	if err != nil {
-		if model.ErrorCode(mapError(err)) == model.ENotFound {
-			return nil, model.Errorf(model.ENotFound, "No request %d.", id)
-		}
-		return nil, mapError(err)
+		return nil, notFound(err, model.EntityRequest, id)
 	}
 	if cid.Valid {
 		r.ConsortiumID = &cid.Int64
 	}
 	r.Options, r.Deadline, r.CreatedAt = strings.Split(options, "\n"), nullTime(deadline), r.CreatedAt.UTC()
-	rows, err := q.query(ctx, `SELECT a.user_id, u.name, a.answer, a.at FROM request_answers a JOIN users u ON u.id = a.user_id
+	r.Answers, err = collect(ctx, q, func(rows scanner) (model.Answer, error) {
+		var a model.Answer
+		err := rows.Scan(&a.UserID, &a.UserName, &a.Answer, &a.At)
+		a.At = a.At.UTC()
+		return a, err
+	}, `SELECT a.user_id, u.name, a.answer, a.at FROM request_answers a JOIN users u ON u.id = a.user_id
 		WHERE a.request_id = ? ORDER BY a.at`, id)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	r.Answers = []model.Answer{}
-	for rows.Next() {
-		var a model.Answer
-		if err := rows.Scan(&a.UserID, &a.UserName, &a.Answer, &a.At); err != nil {
-			return nil, mapError(err)
-		}
-		a.At = a.At.UTC()
-		r.Answers = append(r.Answers, a)
-	}
-	return &r, mapError(rows.Err())
+	return &r, nil
 }
 
 // AnswerRequest records (or changes) a person's answer.

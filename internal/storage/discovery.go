@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"sort"
 	"strings"
 
@@ -53,20 +54,18 @@ func (ps peerSet) top(n int) []Peer {
 }
 
 func (q queries) collect(ctx context.Context, ps peerSet, score int, query string, args ...any) error {
-	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if err := q.eachRow(ctx, query, args, func(rows *sql.Rows) error {
 		var ref model.CommunityRef
 		var reason string
 		if err := rows.Scan(&ref.ID, &ref.Slug, &ref.Name, &reason); err != nil {
-			return mapError(err)
+			return err
 		}
 		ps.add(ref, score, reason)
+		return nil
+	}); err != nil {
+		return err
 	}
-	return mapError(rows.Err())
+	return nil
 }
 
 // SimilarCommunities suggests "other communities with this problem": those

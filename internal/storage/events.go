@@ -84,24 +84,16 @@ func (q queries) recipients(ctx context.Context, e *model.Event) ([]Recipient, e
 	default:
 		query = `SELECT id, email, name FROM users WHERE disabled_at IS NULL AND role = 'admin' ORDER BY id`
 	}
-	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	var out []Recipient
-	index := map[int64]int{}
-	for rows.Next() {
+	out, err := collect(ctx, q, func(rows scanner) (Recipient, error) {
 		var r Recipient
-		if err := rows.Scan(&r.UserID, &r.Email, &r.Name); err != nil {
-			rows.Close()
-			return nil, mapError(err)
-		}
-		index[r.UserID] = len(out)
-		out = append(out, r)
+		return r, rows.Scan(&r.UserID, &r.Email, &r.Name)
+	}, query, args...)
+	if err != nil || len(out) == 0 {
+		return out, err
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(out) == 0 {
-		return out, mapError(err)
+	index := make(map[int64]int, len(out))
+	for i, r := range out {
+		index[r.UserID] = i
 	}
 	// Preferences of everyone at once.
 	prefs, err := q.allPreferences(ctx)
@@ -117,21 +109,19 @@ func (q queries) recipients(ctx context.Context, e *model.Event) ([]Recipient, e
 }
 
 func (q queries) allPreferences(ctx context.Context) (map[int64][]model.Preference, error) {
-	rows, err := q.query(ctx, `SELECT user_id, consortium_id, channel, mode FROM preferences`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[int64][]model.Preference{}
-	for rows.Next() {
+	if err := q.eachRow(ctx, `SELECT user_id, consortium_id, channel, mode FROM preferences`, nil, func(rows *sql.Rows) error {
 		var uid int64
 		var p model.Preference
 		if err := rows.Scan(&uid, &p.ConsortiumID, &p.Channel, &p.Mode); err != nil {
-			return nil, mapError(err)
+			return err
 		}
 		out[uid] = append(out[uid], p)
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, mapError(rows.Err())
+	return out, nil
 }
 
 // Preferences returns a person's preferences.

@@ -53,10 +53,7 @@ func (q queries) CreateGoal(ctx context.Context, initiativeID, consortiumID *int
 		initiativeID, consortiumID, in.Amount, in.Currency, in.Deadline, in.AllOrNothing, in.MatchCountsAsOthers, in.Note,
 		actorName(by), t, t).Scan(&id)
 	if err != nil {
-		if model.ErrorCode(mapError(err)) == model.EConflict {
-			return nil, model.Errorf(model.EConflict, "There is already an open funding goal for this; close it before starting another.")
-		}
-		return nil, mapError(err)
+		return nil, named(err, model.RuleOneOpenGoal)
 	}
 	return q.GoalByID(ctx, id)
 }
@@ -70,7 +67,7 @@ func (q queries) UpdateGoal(ctx context.Context, id, version int64, in model.Fun
 		return nil, err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return nil, model.Errorf(model.EConflict, "The goal was changed or closed by someone else; reload it and try again.")
+		return nil, &StaleError{What: model.StaleFundingGoal, Version: version}
 	}
 	return q.GoalByID(ctx, id)
 }
@@ -88,7 +85,7 @@ func (q queries) CloseGoal(ctx context.Context, id int64, resolution any, commit
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return model.Errorf(model.EConflict, "The goal is already closed.")
+		return &StaleError{What: model.StaleGoalClosed}
 	}
 	return nil
 }
@@ -109,10 +106,10 @@ func (q queries) GoalResolution(ctx context.Context, id int64) (json.RawMessage,
 // GoalByID returns a funding goal.
 func (q queries) GoalByID(ctx context.Context, id int64) (*model.FundingGoal, error) {
 	g, err := scanGoal(q.queryRow(ctx, goalSelect+` WHERE g.id = ?`, id))
-	if model.ErrorCode(err) == model.ENotFound {
-		return nil, model.Errorf(model.ENotFound, "No funding goal %d.", id)
+	if err != nil {
+		return nil, notFound(err, model.EntityFundingGoal, id)
 	}
-	return g, err
+	return g, nil
 }
 
 // GoalFilter selects funding goals.

@@ -77,7 +77,7 @@ func (q queries) UpdateInitiative(ctx context.Context, id, version int64, in mod
 		return nil, err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return nil, model.Errorf(model.EConflict, "This initiative was changed by someone else since you loaded it (version %d); reload and try again.", version)
+		return nil, &StaleError{What: model.StaleInitiative, Version: version}
 	}
 	if err := q.setInitiativeParts(ctx, id, in); err != nil {
 		return nil, err
@@ -136,7 +136,7 @@ func (q queries) SetTaskDone(ctx context.Context, initiativeID, taskID int64, do
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return model.Errorf(model.ENotFound, "No such task.")
+		return &NotFoundError{Entity: model.EntityTask, Key: taskID}
 	}
 	return nil
 }
@@ -191,10 +191,7 @@ func (q queries) InitiativeByRef(ctx context.Context, ref string) (*model.Initia
 		in, err = scanInitiative(q.queryRow(ctx, `SELECT `+initiativeColumns+` FROM initiatives WHERE slug = ?`, strings.ToLower(ref)))
 	}
 	if err != nil {
-		if model.ErrorCode(err) == model.ENotFound {
-			return nil, model.Errorf(model.ENotFound, "No initiative %q.", ref)
-		}
-		return nil, err
+		return nil, notFound(err, model.EntityInitiative, ref)
 	}
 	list := []*model.Initiative{in}
 	if err := q.loadInitiativeParts(ctx, list, true); err != nil {

@@ -38,10 +38,10 @@ func (q queries) CreateMatchingPool(ctx context.Context, consortiumID int64, in 
 // MatchingPoolByID returns a matching pool.
 func (q queries) MatchingPoolByID(ctx context.Context, id int64) (*model.MatchingPool, error) {
 	m, err := scanMatchingPool(q.queryRow(ctx, matchingPoolSelect+` WHERE m.id = ?`, id))
-	if model.ErrorCode(err) == model.ENotFound {
-		return nil, model.Errorf(model.ENotFound, "No matching pool %d.", id)
+	if err != nil {
+		return nil, notFound(err, model.EntityMatchingPool, id)
 	}
-	return m, err
+	return m, nil
 }
 
 // MatchingPools lists matching pools (of one consortium when consortiumID

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 
 	"consortia/internal/model"
@@ -44,8 +45,8 @@ func (q queries) UpdateMeeting(ctx context.Context, id, version int64, in model.
 		args = append(args, version)
 	}
 	m, err := scanMeeting(q.queryRow(ctx, query+` RETURNING `+meetingColumns, args...))
-	if model.ErrorCode(err) == model.ENotFound && version != 0 {
-		return nil, model.Errorf(model.EConflict, "This meeting was changed by someone else since you loaded it; reload and try again.")
+	if errors.Is(err, ErrNotFound) && version != 0 {
+		return nil, &StaleError{What: model.StaleMeeting, Version: version}
 	}
 	return m, err
 }
@@ -54,26 +55,21 @@ func (q queries) UpdateMeeting(ctx context.Context, id, version int64, in model.
 func (q queries) MeetingByID(ctx context.Context, id int64) (*model.Meeting, error) {
 	m, err := scanMeeting(q.queryRow(ctx, `SELECT `+meetingColumns+` FROM meetings WHERE id = ?`, id))
 	if err != nil {
-		if model.ErrorCode(err) == model.ENotFound {
-			return nil, model.Errorf(model.ENotFound, "No meeting %d.", id)
-		}
-		return nil, err
+		return nil, notFound(err, model.EntityMeeting, id)
 	}
-	rows, err := q.query(ctx, `SELECT r.user_id, u.name, r.response, r.at FROM meeting_rsvps r JOIN users u ON u.id = r.user_id
-		WHERE r.meeting_id = ? ORDER BY u.name`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if err := q.eachRow(ctx, `SELECT r.user_id, u.name, r.response, r.at FROM meeting_rsvps r JOIN users u ON u.id = r.user_id
+		WHERE r.meeting_id = ? ORDER BY u.name`, []any{id}, func(rows *sql.Rows) error {
 		var r model.RSVP
 		if err := rows.Scan(&r.UserID, &r.UserName, &r.Response, &r.At); err != nil {
-			return nil, mapError(err)
+			return err
 		}
 		r.At = r.At.UTC()
 		m.RSVPs = append(m.RSVPs, r)
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return m, mapError(rows.Err())
+	return m, nil
 }
 
 // MeetingsOf lists a consortium's meetings by start time (all consortia
@@ -129,10 +125,7 @@ func (q queries) CreateDemo(ctx context.Context, consortiumID int64, in model.De
 func (q queries) DemoByID(ctx context.Context, id int64) (*model.Demo, error) {
 	d, err := scanDemo(q.queryRow(ctx, demoSelect+` WHERE d.id = ?`, id))
 	if err != nil {
-		if model.ErrorCode(err) == model.ENotFound {
-			return nil, model.Errorf(model.ENotFound, "No demo %d.", id)
-		}
-		return nil, err
+		return nil, notFound(err, model.EntityDemo, id)
 	}
 	return d, q.loadReactions(ctx, []*model.Demo{d})
 }
@@ -156,22 +149,20 @@ func (q queries) loadReactions(ctx context.Context, demos []*model.Demo) error {
 		byID[d.ID], ids[i] = d, d.ID
 	}
 	ph, args := placeholders(ids)
-	rows, err := q.query(ctx, `SELECT r.demo_id, r.community_id, c.name, r.reaction, r.comment, r.by_name, r.at FROM demo_reactions r
-		JOIN communities c ON c.id = r.community_id WHERE r.demo_id IN (`+ph+`) ORDER BY c.name`, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if err := q.eachRow(ctx, `SELECT r.demo_id, r.community_id, c.name, r.reaction, r.comment, r.by_name, r.at FROM demo_reactions r
+		JOIN communities c ON c.id = r.community_id WHERE r.demo_id IN (`+ph+`) ORDER BY c.name`, args, func(rows *sql.Rows) error {
 		var id int64
 		var r model.Reaction
 		if err := rows.Scan(&id, &r.CommunityID, &r.CommunityName, &r.Reaction, &r.Comment, &r.ByName, &r.At); err != nil {
-			return mapError(err)
+			return err
 		}
 		r.At = r.At.UTC()
 		byID[id].Reactions = append(byID[id].Reactions, r)
+		return nil
+	}); err != nil {
+		return err
 	}
-	return mapError(rows.Err())
+	return nil
 }
 
 // SetReaction records (or replaces) a community's reaction to a demo.
@@ -190,23 +181,21 @@ func (q queries) ReactionsForInitiatives(ctx context.Context, initiativeIDs []in
 		return out, nil
 	}
 	ph, args := placeholders(initiativeIDs)
-	rows, err := q.query(ctx, `SELECT d.initiative_id, r.reaction, COUNT(*) FROM demo_reactions r JOIN demos d ON d.id = r.demo_id
-		WHERE d.initiative_id IN (`+ph+`) GROUP BY d.initiative_id, r.reaction`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if err := q.eachRow(ctx, `SELECT d.initiative_id, r.reaction, COUNT(*) FROM demo_reactions r JOIN demos d ON d.id = r.demo_id
+		WHERE d.initiative_id IN (`+ph+`) GROUP BY d.initiative_id, r.reaction`, args, func(rows *sql.Rows) error {
 		var id int64
 		var reaction string
 		var n int
 		if err := rows.Scan(&id, &reaction, &n); err != nil {
-			return nil, mapError(err)
+			return err
 		}
 		if out[id] == nil {
 			out[id] = map[string]int{}
 		}
 		out[id][reaction] = n
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, mapError(rows.Err())
+	return out, nil
 }

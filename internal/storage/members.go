@@ -54,7 +54,7 @@ func (q queries) CurrentMember(ctx context.Context, consortiumID, communityID in
 		return nil, err
 	}
 	if len(list) == 0 {
-		return nil, model.Errorf(model.ENotFound, "That community is not a member of this consortium.")
+		return nil, &NotFoundError{Entity: model.EntityMember}
 	}
 	return &list[0], nil
 }
@@ -68,10 +68,7 @@ func (q queries) MembershipsOfCommunity(ctx context.Context, communityID int64) 
 func (q queries) AddMember(ctx context.Context, consortiumID, communityID int64, in model.MemberInput) error {
 	_, err := q.exec(ctx, `INSERT INTO consortium_members (consortium_id, community_id, roles, co_create, share_credit, early_adopter, joined_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, consortiumID, communityID, strings.Join(in.Roles, ","), in.CoCreate, in.ShareCredit, in.EarlyAdopter, now())
-	if model.ErrorCode(err) == model.EConflict {
-		return model.Errorf(model.EConflict, "That community is already a member of this consortium; change its roles instead.")
-	}
-	return err
+	return named(err, model.RuleOneMembership)
 }
 
 // UpdateMember changes a current member's roles and choices.

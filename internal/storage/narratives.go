@@ -49,7 +49,7 @@ func (q queries) UpdateNarrative(ctx context.Context, id, version int64, in mode
 		return nil, err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return nil, model.Errorf(model.EConflict, "This narrative was changed by someone else since you loaded it; reload and try again.")
+		return nil, &StaleError{What: model.StaleNarrative, Version: version}
 	}
 	if err := q.setNarrativeThemes(ctx, id, in.Themes); err != nil {
 		return nil, err
@@ -102,10 +102,7 @@ func (q queries) NarrativeByRef(ctx context.Context, ref string) (*model.Narrati
 		n, err = scanNarrative(q.queryRow(ctx, `SELECT `+narrativeColumns+` FROM narratives WHERE slug = ?`, strings.ToLower(ref)))
 	}
 	if err != nil {
-		if model.ErrorCode(err) == model.ENotFound {
-			return nil, model.Errorf(model.ENotFound, "No narrative %q.", ref)
-		}
-		return nil, err
+		return nil, notFound(err, model.EntityNarrative, ref)
 	}
 	return n, q.loadNarrativeParts(ctx, []*model.Narrative{n})
 }

@@ -86,16 +86,11 @@ type OutboxStats struct {
 // OutboxStatus summarizes the queue.
 func (q queries) OutboxStatus(ctx context.Context) (OutboxStats, error) {
 	st := OutboxStats{ByChannel: map[string]int{}}
-	rows, err := q.query(ctx, `SELECT status, channel, COUNT(*) FROM outbox GROUP BY status, channel`)
-	if err != nil {
-		return st, err
-	}
-	for rows.Next() {
+	if err := q.eachRow(ctx, `SELECT status, channel, COUNT(*) FROM outbox GROUP BY status, channel`, nil, func(rows *sql.Rows) error {
 		var status, channel string
 		var n int
 		if err := rows.Scan(&status, &channel, &n); err != nil {
-			rows.Close()
-			return st, mapError(err)
+			return err
 		}
 		switch status {
 		case model.OutboxPending:
@@ -108,8 +103,10 @@ func (q queries) OutboxStatus(ctx context.Context) (OutboxStats, error) {
 			st.Failed += n
 		}
 		st.ByChannel[channel] += n
+		return nil
+	}); err != nil {
+		return st, err
 	}
-	rows.Close()
 	// Two successful sends need two claims, so only retried messages are
 	// looked up in the attempts.
 	if err := q.queryRow(ctx, `SELECT COALESCE(SUM(CASE WHEN attempts > 1 THEN 1 ELSE 0 END), 0),
@@ -119,7 +116,7 @@ func (q queries) OutboxStatus(ctx context.Context) (OutboxStats, error) {
 	}
 	// ORDER BY rather than MIN(): SQLite returns aggregates as text.
 	var oldest time.Time
-	err = q.queryRow(ctx, `SELECT created_at FROM outbox WHERE status = 'pending' ORDER BY created_at LIMIT 1`).Scan(&oldest)
+	err := q.queryRow(ctx, `SELECT created_at FROM outbox WHERE status = 'pending' ORDER BY created_at LIMIT 1`).Scan(&oldest)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, nil
 	}

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"slices"
 	"time"
 
@@ -34,30 +35,24 @@ func (s *Store) Claim(ctx context.Context, worker string, limit int, lease time.
 	}
 	var out []*model.OutboxMessage
 	err := s.InTx(ctx, func(tx *Tx) error {
-		rows, err := tx.query(ctx, `SELECT id, locked_by, status = 'sending' AND send_started_at IS NOT NULL FROM outbox
-			WHERE (status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND locked_until < ?)
-			ORDER BY next_attempt_at, id LIMIT ?`+lock, t, t, limit)
-		if err != nil {
-			return err
-		}
 		var ids []int64
 		interrupted := map[int64]string{} // message → the worker that stopped mid-send
-		for rows.Next() {
+		if err := tx.eachRow(ctx, `SELECT id, locked_by, status = 'sending' AND send_started_at IS NOT NULL FROM outbox
+			WHERE (status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND locked_until < ?)
+			ORDER BY next_attempt_at, id LIMIT ?`+lock, []any{t, t, limit}, func(rows *sql.Rows) error {
 			var id int64
 			var holder string
 			var inFlight bool
 			if err := rows.Scan(&id, &holder, &inFlight); err != nil {
-				rows.Close()
-				return mapError(err)
+				return err
 			}
 			ids = append(ids, id)
 			if inFlight {
 				interrupted[id] = holder
 			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil || len(ids) == 0 {
-			return mapError(err)
+			return nil
+		}); err != nil || len(ids) == 0 {
+			return err
 		}
 		for id, holder := range interrupted {
 			if _, err := tx.exec(ctx, `INSERT INTO delivery_attempts (outbox_id, worker, at, ok, error, duration_ms) VALUES (?, ?, ?, FALSE, ?, 0)`,
@@ -66,7 +61,15 @@ func (s *Store) Claim(ctx context.Context, worker string, limit int, lease time.
 			}
 		}
 		in, args := placeholders(ids)
-		rows, err = tx.query(ctx, `UPDATE outbox SET status = 'sending', locked_by = ?, locked_until = ?, attempts = attempts + 1,
+		claimed, err := collect(ctx, tx.queries, func(rows scanner) (*model.OutboxMessage, error) {
+			var secret string
+			m, err := scanOutbox(rows, &secret)
+			if err != nil {
+				return nil, err
+			}
+			m.SigningSecret = secret
+			return m, nil
+		}, `UPDATE outbox SET status = 'sending', locked_by = ?, locked_until = ?, attempts = attempts + 1,
 			interrupted_sends = interrupted_sends + CASE WHEN status = 'sending' AND send_started_at IS NOT NULL THEN 1 ELSE 0 END,
 			last_error = CASE WHEN status = 'sending' AND send_started_at IS NOT NULL THEN ? ELSE last_error END,
 			send_started_at = NULL
@@ -75,19 +78,10 @@ func (s *Store) Claim(ctx context.Context, worker string, limit int, lease time.
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var secret string
-			m, err := scanOutbox(rows, &secret)
-			if err != nil {
-				return err
-			}
-			m.SigningSecret = secret
-			out = append(out, m)
-		}
 		// RETURNING keeps no order: due first, as selected.
-		slices.SortFunc(out, func(a, b *model.OutboxMessage) int { return slices.Index(ids, a.ID) - slices.Index(ids, b.ID) })
-		return mapError(rows.Err())
+		slices.SortFunc(claimed, func(a, b *model.OutboxMessage) int { return slices.Index(ids, a.ID) - slices.Index(ids, b.ID) })
+		out = claimed
+		return nil
 	})
 	return out, err
 }

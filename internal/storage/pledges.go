@@ -79,11 +79,7 @@ func (q queries) CreatePledge(ctx context.Context, goalID, communityID int64, in
 		created_by_id, created_by_name, created_at, updated_at, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		goalID, communityID, in.Kind, in.Amount, in.Rate, in.Currency, cond, in.Anonymous, in.Note, state, byID, actorName(by), t, t, opened).Scan(&id)
 	if err != nil {
-		if model.ErrorCode(mapError(err)) == model.EConflict {
-			return nil, &model.Error{Code: model.EConflict, Message: "This community has already pledged towards this goal; withdraw that pledge to make a new one.",
-				Fields: []model.FieldError{{Field: "community", Message: "has already pledged towards this goal"}}}
-		}
-		return nil, mapError(err)
+		return nil, named(err, model.RuleOneLivePledge)
 	}
 	return q.PledgeByID(ctx, id)
 }
@@ -91,10 +87,10 @@ func (q queries) CreatePledge(ctx context.Context, goalID, communityID int64, in
 // PledgeByID returns a pledge.
 func (q queries) PledgeByID(ctx context.Context, id int64) (*model.Pledge, error) {
 	p, err := scanPledge(q.queryRow(ctx, pledgeSelect+` WHERE p.id = ?`, id))
-	if model.ErrorCode(err) == model.ENotFound {
-		return nil, model.Errorf(model.ENotFound, "No pledge %d.", id)
+	if err != nil {
+		return nil, notFound(err, model.EntityPledge, id)
 	}
-	return p, err
+	return p, nil
 }
 
 // PledgesOfGoals lists the pledges (every state) of the given goals, in
@@ -105,19 +101,17 @@ func (q queries) PledgesOfGoals(ctx context.Context, goalIDs []int64) (map[int64
 		return out, nil
 	}
 	ph, args := placeholders(goalIDs)
-	rows, err := q.query(ctx, pledgeSelect+` WHERE p.goal_id IN (`+ph+`) ORDER BY p.goal_id, p.id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if err := q.eachRow(ctx, pledgeSelect+` WHERE p.goal_id IN (`+ph+`) ORDER BY p.goal_id, p.id`, args, func(rows *sql.Rows) error {
 		p, err := scanPledge(rows)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		out[p.GoalID] = append(out[p.GoalID], p)
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, mapError(rows.Err())
+	return out, nil
 }
 
 // PledgesOfCommunity lists a community's pledges, newest first.
@@ -165,19 +159,17 @@ func (q queries) CommunityRefs(ctx context.Context, ids []int64) (map[int64]mode
 		return out, nil
 	}
 	ph, args := placeholders(ids)
-	rows, err := q.query(ctx, `SELECT id, slug, name FROM communities WHERE id IN (`+ph+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	if err := q.eachRow(ctx, `SELECT id, slug, name FROM communities WHERE id IN (`+ph+`)`, args, func(rows *sql.Rows) error {
 		var c model.CommunityRef
 		if err := rows.Scan(&c.ID, &c.Slug, &c.Name); err != nil {
-			return nil, mapError(err)
+			return err
 		}
 		out[c.ID] = c
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, mapError(rows.Err())
+	return out, nil
 }
 
 // Budget rounds.

@@ -70,12 +70,12 @@ func (q queries) setRoundParts(ctx context.Context, id int64, in model.RoundInpu
 	}
 	for _, c := range in.CandidateIDs {
 		if _, err := q.exec(ctx, `INSERT INTO round_candidates (round_id, initiative_id) VALUES (?, ?)`, id, c); err != nil {
-			return conflictAs(err, "candidate_ids", "names an initiative that does not exist")
+			return named(err, model.RuleRoundCandidate)
 		}
 	}
 	for c, w := range in.Weights {
 		if _, err := q.exec(ctx, `INSERT INTO round_weights (round_id, community_id, weight) VALUES (?, ?, ?)`, id, c, w); err != nil {
-			return conflictAs(err, "weights", "names a community that does not exist")
+			return named(err, model.RuleRoundWeight)
 		}
 	}
 	return nil
@@ -110,10 +110,7 @@ func (q queries) SetRoundApplied(ctx context.Context, id int64) error {
 func (q queries) RoundByID(ctx context.Context, id int64) (*model.Round, error) {
 	r, err := scanRound(q.queryRow(ctx, roundSelect+` WHERE r.id = ?`, id))
 	if err != nil {
-		if model.ErrorCode(err) == model.ENotFound {
-			return nil, model.Errorf(model.ENotFound, "No round %d.", id)
-		}
-		return nil, err
+		return nil, notFound(err, model.EntityRound, id)
 	}
 	return r, q.loadRoundParts(ctx, []*model.Round{r})
 }
@@ -137,38 +134,30 @@ func (q queries) loadRoundParts(ctx context.Context, rounds []*model.Round) erro
 		byID[r.ID], ids[i] = r, r.ID
 	}
 	ph, args := placeholders(ids)
-	rows, err := q.query(ctx, `SELECT rc.round_id, i.id, i.slug, i.title, i.status, i.public FROM round_candidates rc
-		JOIN initiatives i ON i.id = rc.initiative_id WHERE rc.round_id IN (`+ph+`) ORDER BY i.title, i.id`, args...)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
+	if err := q.eachRow(ctx, `SELECT rc.round_id, i.id, i.slug, i.title, i.status, i.public FROM round_candidates rc
+		JOIN initiatives i ON i.id = rc.initiative_id WHERE rc.round_id IN (`+ph+`) ORDER BY i.title, i.id`, args, func(rows *sql.Rows) error {
 		var id int64
 		var in model.InitiativeRef
 		if err := rows.Scan(&id, &in.ID, &in.Slug, &in.Title, &in.Status, &in.Public); err != nil {
-			rows.Close()
-			return mapError(err)
+			return err
 		}
 		byID[id].Candidates = append(byID[id].Candidates, in)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return mapError(err)
-	}
-	rows, err = q.query(ctx, `SELECT round_id, community_id, weight FROM round_weights WHERE round_id IN (`+ph+`)`, args...)
-	if err != nil {
+		return nil
+	}); err != nil {
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
+	if err := q.eachRow(ctx, `SELECT round_id, community_id, weight FROM round_weights WHERE round_id IN (`+ph+`)`, args, func(rows *sql.Rows) error {
 		var id, c int64
 		var w int
 		if err := rows.Scan(&id, &c, &w); err != nil {
-			return mapError(err)
+			return err
 		}
 		byID[id].Weights[c] = w
+		return nil
+	}); err != nil {
+		return err
 	}
-	return mapError(rows.Err())
+	return nil
 }
 
 // CastBallot stores (or replaces) a community's ballot.
@@ -229,23 +218,21 @@ func (q queries) SetPriorities(ctx context.Context, ordered []int64, by *model.U
 // LastMemberEvents returns, per community, the last membership event of a
 // consortium at or before a time: what the community was then.
 func (q queries) LastMemberEvents(ctx context.Context, consortiumID int64, at time.Time) (map[int64]model.MemberEvent, error) {
-	rows, err := q.query(ctx, `SELECT community_id, action, roles, at FROM consortium_member_events
-		WHERE consortium_id = ? AND at <= ? ORDER BY at, id`, consortiumID, at)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[int64]model.MemberEvent{}
-	for rows.Next() {
+	if err := q.eachRow(ctx, `SELECT community_id, action, roles, at FROM consortium_member_events
+		WHERE consortium_id = ? AND at <= ? ORDER BY at, id`, []any{consortiumID, at}, func(rows *sql.Rows) error {
 		var e model.MemberEvent
 		var roles string
 		if err := rows.Scan(&e.CommunityID, &e.Action, &roles, &e.At); err != nil {
-			return nil, mapError(err)
+			return err
 		}
 		e.Roles, e.At = splitRoles(roles), e.At.UTC()
 		out[e.CommunityID] = e
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	return out, mapError(rows.Err())
+	return out, nil
 }
 
 // AddToScope adds initiatives to a consortium's scope (a round's candidates
@@ -253,7 +240,7 @@ func (q queries) LastMemberEvents(ctx context.Context, consortiumID int64, at ti
 func (q queries) AddToScope(ctx context.Context, consortiumID int64, initiativeIDs []int64) error {
 	for _, id := range initiativeIDs {
 		if _, err := q.exec(ctx, `INSERT INTO consortium_initiatives (consortium_id, initiative_id) VALUES (?, ?)`, consortiumID, id); err != nil {
-			return conflictAs(err, "candidate_ids", "names an initiative that does not exist")
+			return named(err, model.RuleRoundCandidate)
 		}
 	}
 	return nil

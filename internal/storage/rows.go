@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 )
 
 // scanner is what a scan function reads a row from: *sql.Row and *sql.Rows.
@@ -28,4 +29,21 @@ func collect[T any](ctx context.Context, q queries, scan func(scanner) (T, error
 		return nil, mapError(err)
 	}
 	return out, nil
+}
+
+// eachRow runs a query and calls fn for every row, closing the rows and
+// mapping errors: for loops that fill maps or several slices (batch
+// loaders of related rows) rather than return one slice.
+func (q queries) eachRow(ctx context.Context, query string, args []any, fn func(*sql.Rows) error) error {
+	rows, err := q.query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return mapError(err)
+		}
+	}
+	return mapError(rows.Err())
 }

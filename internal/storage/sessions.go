@@ -7,8 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"time"
-
-	"consortia/internal/model"
 )
 
 // SessionStore keeps web sessions in the database, so any app instance can
@@ -68,7 +66,7 @@ func (st *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool
 	err := st.s.queryRow(ctx, `SELECT data, expiry, deadline FROM sessions WHERE token_hash = ? AND expiry > ?`,
 		hash, t).Scan(&data, &expiry, &deadline)
 	if err != nil {
-		if model.ErrorCode(mapError(err)) == model.ENotFound {
+		if errors.Is(err, sql.ErrNoRows) {
 			return nil, false, nil
 		}
 		return nil, false, err

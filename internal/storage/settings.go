@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strconv"
 
 	"consortia/internal/model"
@@ -12,7 +14,7 @@ func (q queries) Setting(ctx context.Context, key, def string) (string, error) {
 	var v string
 	err := q.queryRow(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
 	if err != nil {
-		if model.ErrorCode(mapError(err)) == model.ENotFound {
+		if errors.Is(err, sql.ErrNoRows) {
 			return def, nil
 		}
 		return "", mapError(err)

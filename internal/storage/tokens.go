@@ -68,7 +68,7 @@ func (q queries) DeleteAPIToken(ctx context.Context, userID, tokenID int64) erro
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return model.Errorf(model.ENotFound, "No such token.")
+		return &NotFoundError{Entity: model.EntityToken, Key: tokenID}
 	}
 	return nil
 }
