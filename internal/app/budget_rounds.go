@@ -45,22 +45,11 @@ func toMinor(r *big.Rat) int64 {
 // candidate must be in the consortium's scope and costs its cost estimate
 // (high end) unless in.Costs names another cost, in the pool's currency.
 func (a *App) CreateBudgetRound(ctx context.Context, actor *model.User, consortiumRef string, in model.BudgetRoundInput) (*model.BudgetRound, error) {
-	if err := requireAdmin(actor); err != nil {
-		return nil, err
-	}
-	in.Normalize()
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
 	var r *model.BudgetRound
-	err := a.inTx(ctx, func(tx *storage.Tx) error {
-		c, err := tx.ConsortiumByRef(ctx, consortiumRef)
-		if err != nil {
-			return err
-		}
-		if err := a.requireOpen(c); err != nil {
-			return err
-		}
+	err := a.staffInOpenConsortium(ctx, actor, consortiumRef, func() error {
+		in.Normalize()
+		return in.Validate()
+	}, func(tx *storage.Tx, c *model.Consortium) error {
 		if err := checkInScope(c, in.CandidateIDs); err != nil {
 			return err
 		}

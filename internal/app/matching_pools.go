@@ -41,22 +41,12 @@ type MatchRow struct {
 // CreateMatchingPool records a funder's quadratic-funding matching pool for
 // a consortium's initiatives; staff only.
 func (a *App) CreateMatchingPool(ctx context.Context, actor *model.User, consortiumRef string, in model.MatchingPoolInput) (*model.MatchingPool, error) {
-	if err := requireAdmin(actor); err != nil {
-		return nil, err
-	}
-	in.Normalize()
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
 	var m *model.MatchingPool
-	err := a.inTx(ctx, func(tx *storage.Tx) error {
-		c, err := tx.ConsortiumByRef(ctx, consortiumRef)
-		if err != nil {
-			return err
-		}
-		if err := a.requireOpen(c); err != nil {
-			return err
-		}
+	err := a.staffInOpenConsortium(ctx, actor, consortiumRef, func() error {
+		in.Normalize()
+		return in.Validate()
+	}, func(tx *storage.Tx, c *model.Consortium) error {
+		var err error
 		if m, err = tx.CreateMatchingPool(ctx, c.ID, in, actor); err != nil {
 			return err
 		}

@@ -12,22 +12,12 @@ import (
 
 // ScheduleMeeting adds a meeting to a consortium; staff only.
 func (a *App) ScheduleMeeting(ctx context.Context, actor *model.User, consortiumRef string, in model.MeetingInput) (*model.Meeting, error) {
-	if err := requireAdmin(actor); err != nil {
-		return nil, err
-	}
-	in.Normalize()
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
 	var m *model.Meeting
-	err := a.inTx(ctx, func(tx *storage.Tx) error {
-		c, err := tx.ConsortiumByRef(ctx, consortiumRef)
-		if err != nil {
-			return err
-		}
-		if err := a.requireOpen(c); err != nil {
-			return err
-		}
+	err := a.staffInOpenConsortium(ctx, actor, consortiumRef, func() error {
+		in.Normalize()
+		return in.Validate()
+	}, func(tx *storage.Tx, c *model.Consortium) error {
+		var err error
 		if m, err = tx.CreateMeeting(ctx, c.ID, in); err != nil {
 			return err
 		}
@@ -148,22 +138,11 @@ func (a *App) RSVP(ctx context.Context, actor *model.User, meetingID int64, resp
 
 // PostDemo records a demo for members to react to; staff only.
 func (a *App) PostDemo(ctx context.Context, actor *model.User, consortiumRef string, in model.DemoInput) (*model.Demo, error) {
-	if err := requireAdmin(actor); err != nil {
-		return nil, err
-	}
-	in.Title, in.VideoURL = strings.TrimSpace(in.Title), strings.TrimSpace(in.VideoURL)
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
 	var d *model.Demo
-	err := a.inTx(ctx, func(tx *storage.Tx) error {
-		c, err := tx.ConsortiumByRef(ctx, consortiumRef)
-		if err != nil {
-			return err
-		}
-		if err := a.requireOpen(c); err != nil {
-			return err
-		}
+	err := a.staffInOpenConsortium(ctx, actor, consortiumRef, func() error {
+		in.Title, in.VideoURL = strings.TrimSpace(in.Title), strings.TrimSpace(in.VideoURL)
+		return in.Validate()
+	}, func(tx *storage.Tx, c *model.Consortium) error {
 		if in.MeetingID != nil {
 			m, err := tx.MeetingByID(ctx, *in.MeetingID)
 			if err != nil || m.ConsortiumID != c.ID {
@@ -179,6 +158,7 @@ func (a *App) PostDemo(ctx context.Context, actor *model.User, consortiumRef str
 				return p.Err()
 			}
 		}
+		var err error
 		if d, err = tx.CreateDemo(ctx, c.ID, in); err != nil {
 			return err
 		}

@@ -20,25 +20,15 @@ func (a *App) Now() time.Time { return a.now() }
 // CreateRound opens a prioritization round in a consortium; staff only.
 // Candidates outside the consortium's scope are added to it.
 func (a *App) CreateRound(ctx context.Context, actor *model.User, consortiumRef string, in model.RoundInput) (*model.Round, error) {
-	if err := requireAdmin(actor); err != nil {
-		return nil, err
-	}
-	in.Normalize()
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
 	var r *model.Round
-	err := a.inTx(ctx, func(tx *storage.Tx) error {
-		c, err := tx.ConsortiumByRef(ctx, consortiumRef)
-		if err != nil {
-			return err
-		}
-		if err := a.requireOpen(c); err != nil {
-			return err
-		}
+	err := a.staffInOpenConsortium(ctx, actor, consortiumRef, func() error {
+		in.Normalize()
+		return in.Validate()
+	}, func(tx *storage.Tx, c *model.Consortium) error {
 		if err := widenScope(ctx, tx, actor, c, in.CandidateIDs); err != nil {
 			return err
 		}
+		var err error
 		if r, err = tx.CreateRound(ctx, c.ID, in); err != nil {
 			return err
 		}
