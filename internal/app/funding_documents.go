@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"consortia/internal/jsonin"
 	"consortia/internal/matching"
 	"consortia/internal/model"
 	"consortia/internal/pledge"
@@ -13,9 +14,19 @@ import (
 
 // Resolving and matching JSON documents of pledges (no database involved).
 
-// documentErrors turns the field errors of the algorithms' JSON parsers
-// (which carry the line and column of each problem) into invalid input.
-func documentErrors(what string, fields []model.FieldError) error {
+// documentProblems turns the error of a JSON input document's reader
+// (jsonin.ReadDocument, shared by the pledge and matching documents) into
+// the error people see: invalid input naming the JSON path, line and column
+// of every problem, or malformed input when the document could not be read.
+func documentProblems(what string, err error) error {
+	var es jsonin.Errors
+	if !errors.As(err, &es) {
+		return model.Errorf(model.EMalformed, "The document could not be read: %v", err)
+	}
+	var fields []model.FieldError
+	for _, fe := range es {
+		fields = append(fields, located(fe.Field, fe.Message, fe.Line, fe.Column))
+	}
 	return &model.Error{Code: model.EInvalid, Message: "The " + what + " document is not valid.", Fields: fields}
 }
 
@@ -54,15 +65,7 @@ func (a *App) ResolveDocument(ctx context.Context, actor *model.User, r io.Reade
 			return nil, computationStopped(err, "consortia pledges resolve")
 		}
 	}
-	var es pledge.Errors
-	if errors.As(err, &es) {
-		var fields []model.FieldError
-		for _, fe := range es {
-			fields = append(fields, located(fe.Field, fe.Message, fe.Line, fe.Column))
-		}
-		return nil, documentErrors("pledge", fields)
-	}
-	return nil, model.Errorf(model.EMalformed, "The document could not be read: %v", err)
+	return nil, documentProblems("pledge", err)
 }
 
 // MatchDocument computes quadratic-funding matches for an uploaded round in
@@ -89,13 +92,5 @@ func (a *App) MatchDocument(ctx context.Context, actor *model.User, r io.Reader)
 			return nil, computationStopped(err, "consortia match")
 		}
 	}
-	var es matching.Errors
-	if errors.As(err, &es) {
-		var fields []model.FieldError
-		for _, fe := range es {
-			fields = append(fields, located(fe.Field, fe.Message, fe.Line, fe.Column))
-		}
-		return nil, documentErrors("matching", fields)
-	}
-	return nil, model.Errorf(model.EMalformed, "The document could not be read: %v", err)
+	return nil, documentProblems("matching", err)
 }

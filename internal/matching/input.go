@@ -1,6 +1,7 @@
 package matching
 
 import (
+	"consortia/internal/jsonin"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -56,7 +57,6 @@ func (in Input) MarshalJSON() ([]byte, error) {
 }
 
 const (
-	maxInputBytes = 1 << 30
 	maxIDLen      = 256
 	maxRatLiteral = 64
 )
@@ -65,25 +65,7 @@ const (
 // Unknown fields are rejected; every problem is reported with its JSON path,
 // line and column.
 func ParseInput(r io.Reader) (Input, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxInputBytes+1))
-	if err != nil {
-		return Input{}, err
-	}
-	if len(data) > maxInputBytes {
-		return Input{}, Errors{{Message: "input too large (limit 1 GiB)"}}
-	}
-	in, err := decode(data)
-	if err != nil {
-		return Input{}, err
-	}
-	if err := Validate(in); err != nil {
-		var es Errors
-		if errors.As(err, &es) {
-			es.Locate(data)
-		}
-		return Input{}, err
-	}
-	return in, nil
+	return jsonin.ReadDocument(r, decode, Validate)
 }
 
 func decode(data []byte) (Input, error) {

@@ -2,7 +2,6 @@ package pledge
 
 import (
 	"encoding/json"
-	"errors"
 	"io"
 	"strconv"
 
@@ -12,33 +11,11 @@ import (
 // maxConditionDepth bounds the nesting of all/any conditions.
 const maxConditionDepth = 32
 
-// maxInputBytes bounds what ParseInput reads (callers such as the HTTP layer
-// usually impose a much smaller limit themselves).
-const maxInputBytes = 1 << 30
-
 // ParseInput reads one pledge document (see FORMAT.md) and validates it. On
 // failure the error is an Errors value whose FieldErrors carry the JSON path
 // and the line and column of every problem. Unknown fields are rejected.
 func ParseInput(r io.Reader) (Input, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxInputBytes+1))
-	if err != nil {
-		return Input{}, err
-	}
-	if len(data) > maxInputBytes {
-		return Input{}, Errors{{Message: "input too large (limit 1 GiB)"}}
-	}
-	in, err := decodeInput(data)
-	if err != nil {
-		return Input{}, err
-	}
-	if err := Validate(in); err != nil {
-		var es Errors
-		if errors.As(err, &es) {
-			es.Locate(data)
-		}
-		return Input{}, err
-	}
-	return in, nil
+	return jsonin.ReadDocument(r, decodeInput, Validate)
 }
 
 // decodeInput performs the structural part of parsing: JSON syntax, types,
