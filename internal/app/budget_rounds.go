@@ -18,9 +18,9 @@ import (
 )
 
 // Budget rounds allocate a consortium's pooled money among initiatives its
-// members approve, with the Method of Equal Shares (package budget);
-// matching pools distribute a funder's money by quadratic funding (package
-// matching) over the co-funding pledged to a consortium's initiatives.
+// members approve, with the Method of Equal Shares (package budget); and
+// uploaded pabulib files are allocated the same way (AllocatePB). Matching
+// pools are in matching_pools.go.
 
 // minorPerMajor converts minor units to the major units pabulib files and
 // package budget use (every supported currency has two decimals).
