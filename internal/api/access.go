@@ -15,6 +15,7 @@ import (
 var signedInReads = map[string]bool{
 	"get-me": true, "get-preferences": true, "list-people": true, "get-person": true,
 	"get-pledge": true, "get-request": true, "list-audit": true, "list-outbox": true,
+	"list-testing-calls": true, "get-testing-call": true, "list-testing-feedback": true,
 }
 
 // anonymousWrites are the non-GET operations a visitor may call; they

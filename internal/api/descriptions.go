@@ -12,6 +12,7 @@ var tags = []*huma.Tag{
 	{Name: "Meetings", Description: "A consortium's meetings (with RSVPs, notes and decisions) and the demos members react to."},
 	{Name: "Rounds", Description: "Prioritization rounds: ballots per member community, results counted by the round's method and explained, and the anonymized ballots for re-counting offline."},
 	{Name: "Co-funding", Description: "Funding goals, pledges (firm, conditional, matching, crowdmatching) and their lifecycle, budget rounds, matching pools, and the algorithms on uploaded files."},
+	{Name: "Testing", Description: "Testing calls on initiatives in flight (or released): communities with the Test role or an early-adopter choice enrol, acknowledging the risks, name their testers and report feedback that staff answer."},
 	{Name: "Updates", Description: "Updates from staff with optional requests, answers to requests, and each person's notification preferences."},
 	{Name: "Admin", Description: "Operating the service: the delivery queue of email, Slack and webhook messages."},
 	{Name: "Audit", Description: "The audit log of every write, with before and after values."},
@@ -20,6 +21,16 @@ var tags = []*huma.Tag{
 // descriptions holds each operation's longer text, by operation id. A test
 // checks that every registered operation has one.
 var descriptions = map[string]string{
+	"open-testing-call":       "Opens a testing call on an initiative in flight or done (a release): what to try, where, which build, the risks, until when and the questions feedback should answer. Staff only. The leads of the communities that may test are told: those with the Test role or an early-adopter choice of lots are asked at once, those with some hear of it in their news.",
+	"list-testing-calls":      "Lists an initiative's testing calls, newest first, with the enrolled communities and their testers. Signed-in callers who may see the initiative.",
+	"get-testing-call":        "Returns a testing call with its enrolled communities, their testers and a summary of the reports by outcome and by community.",
+	"update-testing-call":     "Changes a testing call; a new build on an open call notifies its testers and the enrolled communities' leads; state closed ends enrolment and reports. Staff only.",
+	"enrol-testers":           "Enrols a community in an open testing call, or changes its testers. A lead of the community (or staff). The body must acknowledge the risks and name at least one of the community's people; the community must be a member of a consortium with the initiative in scope and have the Test role or an early-adopter choice of some or lots (403 otherwise).",
+	"leave-testing-call":      "Withdraws a community from a testing call; its reports stay. A lead of the community (or staff).",
+	"post-testing-feedback":   "Reports how testing went: outcome, what happened, what the tester did, a link and answers to the call's questions. A tester the community named, or its lead; the community must be enrolled (422 naming community otherwise) and the call open (409 otherwise). Staff are notified.",
+	"list-testing-feedback":   "Lists a testing call's reports, oldest first. Staff and the people of the enrolled communities see them; other signed-in callers get an empty list (the call's summary counts them).",
+	"update-testing-feedback": "Changes a report: its author (or staff) may change what it says while the call is open; staff respond and mark it addressed, and the author is told.",
+
 	"get-me": "Returns the person the bearer token belongs to, with their role and the communities they belong to.",
 
 	"list-communities":   "Lists member communities, filtered by search text, theme, kind or membership tier, a page at a time. Visitors see active communities only; staff may include archived ones.",

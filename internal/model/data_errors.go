@@ -30,6 +30,8 @@ const (
 	EntityRequest      = "request"
 	EntityRound        = "round"
 	EntityTask         = "task"
+	EntityTestingCall  = "testing call"
+	EntityFeedback     = "feedback report"
 	EntityToken        = "token"
 )
 

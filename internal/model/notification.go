@@ -21,6 +21,10 @@ const (
 	EventGoalClosed       = "goal.closed"
 	EventInitiativeStatus = "initiative.status"
 	EventUpdatePosted     = "update.posted"
+	EventTestingCall      = "testing.call"
+	EventTestingBuild     = "testing.build"
+	EventTestingFeedback  = "testing.feedback"
+	EventTestingResponse  = "testing.response"
 )
 
 // Importance orders digests: requests with deadlines first, then results,
