@@ -59,7 +59,7 @@ func (te *testingEnv) notified(email, kind string) int {
 	te.t.Helper()
 	var n int
 	if err := te.store.DB().QueryRow(`SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id JOIN events e ON e.id = n.event_id
-		WHERE u.email = '`+email+`' AND e.kind = '`+kind+`'`).Scan(&n); err != nil {
+		WHERE u.email = '` + email + `' AND e.kind = '` + kind + `'`).Scan(&n); err != nil {
 		te.t.Fatal(err)
 	}
 	return n
