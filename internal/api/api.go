@@ -34,7 +34,7 @@ type Handler struct {
 // its OpenAPI document).
 func Register(mux *http.ServeMux, a *app.App, baseURL, version string, log *slog.Logger) huma.API {
 	cfg := huma.DefaultConfig("consortia API", version)
-	cfg.Info.Description = "Member communities and their people; the roadmap of initiatives and narratives; consortia with their meetings, demos and prioritization rounds; co-funding goals, pledges, budget rounds and matching pools; updates, requests and notification preferences. " +
+	cfg.Info.Description = "Member communities and their people; the roadmap of initiatives and narratives; consortia with their meetings, demos and prioritization rounds; co-funding goals, pledges, budget rounds and matching pools; updates, requests and notification preferences; grant proposals. " +
 		"Authenticate with `Authorization: Bearer <token>` (create a token on your account page or with `consortia token create`); reads of public information need no token. " +
 		"Errors are RFC 9457 problem details; `errors[].location` names the field at fault."
 	cfg.Info.Contact = &huma.Contact{Name: "The operators of this consortia instance", URL: baseURL + "/"}

@@ -13,6 +13,7 @@ var tags = []*huma.Tag{
 	{Name: "Rounds", Description: "Prioritization rounds: ballots per member community, results counted by the round's method and explained, and the anonymized ballots for re-counting offline."},
 	{Name: "Co-funding", Description: "Funding goals, pledges (firm, conditional, matching, crowdmatching) and their lifecycle, budget rounds, matching pools, and the algorithms on uploaded files."},
 	{Name: "Testing", Description: "Testing calls on initiatives in flight (or released): communities with the Test role or an early-adopter choice enrol, acknowledging the risks, name their testers and report feedback that staff answer."},
+	{Name: "Proposals", Description: "Grant proposals to funders: who leads (the host, or a member community with the host as subawardee or collaborator), the roadmap's initiatives they include, the communities involved, deadlines and status from idea to award."},
 	{Name: "Updates", Description: "Updates from staff with optional requests, answers to requests, and each person's notification preferences."},
 	{Name: "Admin", Description: "Operating the service: the delivery queue of email, Slack and webhook messages."},
 	{Name: "Audit", Description: "The audit log of every write, with before and after values."},
@@ -80,6 +81,12 @@ var descriptions = map[string]string{
 	"join-consortium":             "Joins the consortium with a community, with at least one role. A lead of that community, or staff.",
 	"change-consortium-member":    "Changes a member community's roles or involvement; the history is kept. A lead of that community, or staff.",
 	"leave-consortium":            "Ends a community's membership; the history is kept. A lead of that community, or staff.",
+
+	"list-proposals":  "Lists the proposals the caller may see, by deadline: staff see all; others those involving a community they belong to or with a section they own, and awarded proposals listed publicly.",
+	"create-proposal": "Starts a proposal in status idea. Staff start any; a lead of a community starts one their community leads, with the host as subawardee or collaborator. The deadline must lie ahead; initiatives and communities the caller cannot see are refused as unknown.",
+	"get-proposal":    "Returns a proposal with its initiatives (those the caller may see), involved communities and status history. A proposal the caller may not see answers 404.",
+	"update-proposal": "Changes a proposal's fields, initiatives or partners. Staff, or a lead of the lead community (only staff hand the lead to someone else). Send the `version` you read: a stale version answers 409.",
+	"move-proposal":   "Moves a proposal: idea → drafting → submitted → awarded, declined or withdrawn (withdrawn also before submission). Every move is recorded; awarded needs the award's amount and date and credits the proposal's initiatives and communities. A move out of order answers 409.",
 
 	"list-meetings":          "Lists a consortium's meetings, upcoming first.",
 	"create-meeting":         "Schedules a meeting in its own time zone, with an agenda. Staff only.",

@@ -27,6 +27,9 @@ const (
 	EntityMember       = "member"
 	EntityNarrative    = "narrative"
 	EntityPledge       = "pledge"
+	EntityProposal     = "proposal"
+	EntitySection      = "section"
+	EntityBudgetLine   = "budget line"
 	EntityRequest      = "request"
 	EntityRound        = "round"
 	EntityTask         = "task"
@@ -45,7 +48,7 @@ func NotFoundSentence(entity string, key any) string {
 		return "That person is not affiliated with this community."
 	case EntityMember:
 		return "That community is not a member of this consortium."
-	case EntityTask, EntityToken:
+	case EntityTask, EntityToken, EntitySection, EntityBudgetLine:
 		return "No such " + entity + "."
 	}
 	if s, ok := key.(string); ok {
@@ -64,6 +67,9 @@ const (
 	StaleInitiative      = EntityInitiative
 	StaleMeeting         = EntityMeeting
 	StaleNarrative       = EntityNarrative
+	StaleProposal        = EntityProposal
+	StaleProposalStatus  = "proposal status"
+	StaleSection         = EntitySection
 )
 
 // StaleSentence says that what someone edited changed since they loaded it
@@ -72,8 +78,10 @@ func StaleSentence(what string, version int64) string {
 	switch what {
 	case StaleCommunity, StaleInitiative:
 		return fmt.Sprintf("This %s was changed by someone else since you loaded it (version %d); reload and try again.", what, version)
-	case StaleConsortium, StaleMeeting, StaleNarrative:
+	case StaleConsortium, StaleMeeting, StaleNarrative, StaleProposal, StaleSection:
 		return "This " + what + " was changed by someone else since you loaded it; reload and try again."
+	case StaleProposalStatus:
+		return "The proposal's status changed meanwhile; reload and try again."
 	case StaleConsortiumStage:
 		return "The consortium's stage changed meanwhile; reload and try again."
 	case StaleFundingGoal:
