@@ -88,8 +88,8 @@ type credentials struct {
 
 // signIn makes a token for a seeded member and signs them in over HTTP
 // the way a browser does.
-func signIn(ctx context.Context, a *app.App, base string) (credentials, error) {
-	u, err := a.Store.UserByEmail(ctx, "person0@load.consortia.test")
+func signIn(ctx context.Context, a *app.App, store *storage.Store, base string) (credentials, error) {
+	u, err := store.UserByEmail(ctx, "person0@load.consortia.test")
 	if err != nil {
 		return credentials{}, err
 	}
@@ -157,14 +157,14 @@ func startApp(ctx context.Context, db string, communities int, seedValue uint64,
 		return fail(err)
 	}
 	base := "http://" + ln.Addr().String()
-	h, err := server.NewServer(a, identity.NewSessions(store, false), server.NewMetrics(store.DB(), string(store.Dialect())),
+	h, err := server.NewServer(a, identity.NewSessions(store.Sessions(identity.IdleTimeout), false), server.NewMetrics(store.DB(), string(store.Dialect())),
 		server.Config{BaseURL: base, Version: "load"}, log)
 	if err != nil {
 		ln.Close()
 		return fail(err)
 	}
 	cleanups = append(cleanups, serve(ctx, ln, h, "server"))
-	creds, err := signIn(ctx, a, base)
+	creds, err := signIn(ctx, a, store, base)
 	if err != nil {
 		return fail(err)
 	}

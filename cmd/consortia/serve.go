@@ -111,7 +111,7 @@ func (s *serveCmd) Run(e *env, kctx *kong.Context) error {
 		return err
 	}
 	if s.Demo {
-		if err := demo.Seed(ctx, a); err != nil {
+		if err := demo.Seed(ctx, a, store); err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
 	}
@@ -126,7 +126,7 @@ func (s *serveCmd) Run(e *env, kctx *kong.Context) error {
 		default:
 		}
 	}
-	sessions := identity.NewSessions(store, strings.HasPrefix(baseURL, "https://"))
+	sessions := identity.NewSessions(store.Sessions(identity.IdleTimeout), strings.HasPrefix(baseURL, "https://"))
 	metrics := server.NewMetrics(store.DB(), string(store.Dialect()))
 	handler, err := server.NewServer(a, sessions, metrics, server.Config{BaseURL: baseURL, Version: version, Demo: s.Demo, Mail: how, MetricsToken: s.MetricsToken}, e.log)
 	if err != nil {

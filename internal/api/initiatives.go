@@ -447,18 +447,14 @@ type UpdateInitiativeInput struct {
 
 func (h *Handler) updateInitiative(ctx context.Context, in *UpdateInitiativeInput) (*InitiativeOutput, error) {
 	// The use case checks that the caller may see it (404 otherwise, as for
-	// a missing one); the store gives the fields as stored.
-	v, err := h.app.GetInitiative(ctx, actor(ctx), in.ID)
-	if err != nil {
-		return nil, h.fail(ctx, err)
-	}
-	raw, err := h.app.Store.InitiativeByRef(ctx, idStr(v.ID))
+	// a missing one) and edit it, and gives the fields as stored.
+	raw, err := h.app.InitiativeForEdit(ctx, actor(ctx), in.ID)
 	if err != nil {
 		return nil, h.fail(ctx, err)
 	}
 	ii := initiativeInputOf(raw)
 	in.Body.apply(&ii, raw.Tasks)
-	out, err := h.app.UpdateInitiative(ctx, actor(ctx), idStr(v.ID), in.Body.Version, ii)
+	out, err := h.app.UpdateInitiative(ctx, actor(ctx), idStr(raw.ID), in.Body.Version, ii)
 	if err != nil {
 		return nil, h.failAt(ctx, err, initiativeWhere)
 	}

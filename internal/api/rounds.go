@@ -150,7 +150,7 @@ func (h *Handler) applyRound(ctx context.Context, f RoundFields, in *model.Round
 	if f.Weights != nil {
 		in.Weights = map[int64]int{}
 		for ref, w := range *f.Weights {
-			c, err := h.app.Store.CommunityByRef(ctx, ref)
+			c, err := h.app.GetCommunity(ctx, actor(ctx), ref)
 			if err != nil {
 				return invalid("weights", "no community %q", ref)
 			}

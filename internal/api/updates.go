@@ -8,7 +8,6 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"consortia/internal/model"
-	"consortia/internal/storage"
 )
 
 // updatesRoutes lists the operations on updates, requests, notification
@@ -154,8 +153,8 @@ func (h *Handler) answerRequest(ctx context.Context, in *AnswerInput) (*RequestO
 // PreferencesOutput is what a person chose and can choose for.
 type PreferencesOutput struct {
 	Body struct {
-		Preferences []model.Preference       `json:"preferences" doc:"Your choices; consortium_id 0 is your default for every consortium. Without a choice you get a weekly digest, and requests addressed to you at once (unless the channel is off)."`
-		Consortia   []storage.ConsortiumName `json:"consortia" doc:"The consortia you take part in, for which you can choose differently."`
+		Preferences []model.Preference     `json:"preferences" doc:"Your choices; consortium_id 0 is your default for every consortium. Without a choice you get a weekly digest, and requests addressed to you at once (unless the channel is off)."`
+		Consortia   []model.ConsortiumName `json:"consortia" doc:"The consortia you take part in, for which you can choose differently."`
 	}
 }
 

@@ -77,20 +77,20 @@ func (a *App) ChangePassword(ctx context.Context, actor *model.User, current, ne
 	}); err != nil {
 		return 0, err
 	}
-	hash, err := a.Store.PasswordHash(ctx, actor.ID)
+	hash, err := a.store.PasswordHash(ctx, actor.ID)
 	if err != nil {
 		return 0, err
 	}
 	ok, err := a.checkPassword(ctx, current, hash)
 	if model.ErrorCode(err) == model.ERateLimited {
-		return 0, errors.Join(err, a.Store.ReleaseLoginSlot(context.WithoutCancel(ctx), bucket))
+		return 0, errors.Join(err, a.store.ReleaseLoginSlot(context.WithoutCancel(ctx), bucket))
 	}
 	if !ok {
 		var p model.Problems
 		p.Add("current_password", "is not correct")
 		return 0, p.Err()
 	}
-	if err := a.Store.ClearLoginSlots(ctx, bucket); err != nil {
+	if err := a.store.ClearLoginSlots(ctx, bucket); err != nil {
 		return 0, err
 	}
 	if err := model.ValidatePassword("new_password", next); err != nil {
@@ -125,7 +125,7 @@ func (a *App) SetPassword(ctx context.Context, email, password string) error {
 	if err := model.ValidatePassword("password", password); err != nil {
 		return err
 	}
-	u, err := a.Store.UserByEmail(ctx, email)
+	u, err := a.store.UserByEmail(ctx, email)
 	if err != nil {
 		return err
 	}
@@ -189,7 +189,7 @@ func (a *App) RevokeToken(ctx context.Context, actor *model.User, tokenID int64)
 // UserByToken returns the enabled user owning an API token.
 func (a *App) UserByToken(ctx context.Context, token string) (*model.User, error) {
 	hash, now := auth.HashToken(token), a.now()
-	use, err := a.tokens.lookup(ctx, a.Store, hash, now)
+	use, err := a.tokens.lookup(ctx, a.store, hash, now)
 	if err != nil {
 		if model.ErrorCode(err) == model.ENotFound {
 			return nil, model.Errorf(model.EUnauthorized, "The API token is not valid.")
@@ -197,16 +197,43 @@ func (a *App) UserByToken(ctx context.Context, token string) (*model.User, error
 		return nil, err
 	}
 	if a.tokens.claimTouch(hash, use, now) {
-		if err := a.Store.TouchAPIToken(ctx, use.ID, now); err != nil {
+		if err := a.store.TouchAPIToken(ctx, use.ID, now); err != nil {
 			return nil, err
 		}
 	}
-	u, err := a.Store.UserByID(ctx, use.UserID)
+	u, err := a.store.UserByID(ctx, use.UserID)
 	if err != nil {
 		return nil, err
 	}
 	if u.DisabledAt != nil {
 		return nil, model.Errorf(model.EUnauthorized, "The API token's account is disabled.")
+	}
+	return u, nil
+}
+
+// APITokens lists the actor's own API tokens (names and use, never the
+// secrets).
+func (a *App) APITokens(ctx context.Context, actor *model.User) ([]model.APIToken, error) {
+	if err := requireSignIn(actor); err != nil {
+		return nil, err
+	}
+	return a.store.ListAPITokens(ctx, actor.ID)
+}
+
+// SessionUser returns the person a session signed in, or nil when the
+// session no longer counts: the account is gone or disabled, or its
+// sessions were ended after this one began (version is the session
+// version stamped into it at sign-in).
+func (a *App) SessionUser(ctx context.Context, id, version int64) (*model.User, error) {
+	u, err := a.store.UserByID(ctx, id)
+	if model.ErrorCode(err) == model.ENotFound {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if u.DisabledAt != nil || u.SessionVersion != version {
+		return nil, nil
 	}
 	return u, nil
 }
@@ -297,7 +324,7 @@ func (a *App) ListPeople(ctx context.Context, actor *model.User, f model.PeopleF
 		// Addresses the actor may not see must not be searchable either.
 		f.EmailsOf = &model.EmailScope{UserID: actor.ID, LedCommunityIDs: ledCommunities(viewer.affiliations)}
 	}
-	users, total, err := a.Store.ListUsers(ctx, f)
+	users, total, err := a.store.ListUsers(ctx, f)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -305,7 +332,7 @@ func (a *App) ListPeople(ctx context.Context, actor *model.User, f model.PeopleF
 	for i, u := range users {
 		ids[i] = u.ID
 	}
-	affs, err := a.Store.AffiliationsOfUsers(ctx, ids)
+	affs, err := a.store.AffiliationsOfUsers(ctx, ids)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -326,11 +353,11 @@ func (a *App) GetPerson(ctx context.Context, actor *model.User, id int64) (*Pers
 	if err := requireSignIn(actor); err != nil {
 		return nil, err
 	}
-	u, err := a.Store.UserByID(ctx, id)
+	u, err := a.store.UserByID(ctx, id)
 	if err != nil {
 		return nil, model.Errorf(model.ENotFound, "No person with id %d.", id)
 	}
-	affs, err := a.Store.AffiliationsOfUser(ctx, id)
+	affs, err := a.store.AffiliationsOfUser(ctx, id)
 	if err != nil {
 		return nil, err
 	}

@@ -40,7 +40,7 @@ var DefaultLoginLimits = LoginLimits{
 
 // App is the application service.
 type App struct {
-	Store       *storage.Store
+	store       *storage.Store
 	Password    auth.Params
 	LoginLimits LoginLimits
 	// Hashing bounds how many password hashes run at once.
@@ -68,7 +68,7 @@ func (a *App) now() time.Time {
 
 // New returns an App with default settings.
 func New(store *storage.Store, log *slog.Logger) *App {
-	return &App{Store: store, Password: auth.DefaultParams, LoginLimits: DefaultLoginLimits,
+	return &App{store: store, Password: auth.DefaultParams, LoginLimits: DefaultLoginLimits,
 		Hashing: auth.NewGate(runtime.NumCPU(), 2*time.Second), Log: log}
 }
 
@@ -97,5 +97,5 @@ func requireAdmin(actor *model.User) error {
 }
 
 func (a *App) inTx(ctx context.Context, fn func(tx *storage.Tx) error) error {
-	return a.Store.InTx(ctx, fn)
+	return a.store.InTx(ctx, fn)
 }

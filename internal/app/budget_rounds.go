@@ -145,17 +145,17 @@ type BudgetRoundView struct {
 // GetBudgetRound returns a budget round. Results are shown once it closes
 // (staff see them while open too).
 func (a *App) GetBudgetRound(ctx context.Context, actor *model.User, id int64) (*BudgetRoundView, error) {
-	r, err := a.Store.BudgetRoundByID(ctx, id)
+	r, err := a.store.BudgetRoundByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	c, err := loadVisibleConsortium(ctx, a.Store, actor, idStr(r.ConsortiumID))
+	c, err := loadVisibleConsortium(ctx, a.store, actor, idStr(r.ConsortiumID))
 	if err != nil {
 		return nil, model.NotFound(model.EntityBudgetRound, id)
 	}
 	v := &BudgetRoundView{BudgetRound: r, Open: r.Open(a.now()), Consortium: c, CanManage: actor.IsAdmin()}
 	v.CanSeeResult = !v.Open || actor.IsAdmin()
-	ballots, err := a.Store.BudgetBallots(ctx, id)
+	ballots, err := a.store.BudgetBallots(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -187,7 +187,7 @@ func budgetVoter(m *model.Member) bool {
 }
 
 func (a *App) budgetVoters(ctx context.Context, actor *model.User, c *model.Consortium, ballots []model.BudgetBallot) ([]BudgetVoter, error) {
-	members, err := a.Store.Members(ctx, c.ID, false)
+	members, err := a.store.Members(ctx, c.ID, false)
 	if err != nil {
 		return nil, err
 	}
@@ -295,13 +295,13 @@ func (a *App) CloseBudgetRound(ctx context.Context, actor *model.User, id int64)
 func (a *App) BudgetRounds(ctx context.Context, actor *model.User, consortiumRef string) ([]*model.BudgetRound, error) {
 	var cid int64
 	if consortiumRef != "" {
-		c, err := loadVisibleConsortium(ctx, a.Store, actor, consortiumRef)
+		c, err := loadVisibleConsortium(ctx, a.store, actor, consortiumRef)
 		if err != nil {
 			return nil, err
 		}
 		cid = c.ID
 	}
-	all, err := a.Store.BudgetRounds(ctx, cid)
+	all, err := a.store.BudgetRounds(ctx, cid)
 	if err != nil {
 		return nil, err
 	}
@@ -310,7 +310,7 @@ func (a *App) BudgetRounds(ctx context.Context, actor *model.User, consortiumRef
 	for _, r := range all {
 		ok, known := seen[r.ConsortiumID]
 		if !known {
-			if ok, err = a.Store.CanSeeConsortium(ctx, r.ConsortiumID, visibility(actor)); err != nil {
+			if ok, err = a.store.CanSeeConsortium(ctx, r.ConsortiumID, visibility(actor)); err != nil {
 				return nil, err
 			}
 			seen[r.ConsortiumID] = ok
@@ -472,7 +472,7 @@ func (a *App) ExportBudgetRound(ctx context.Context, actor *model.User, id int64
 	if !v.CanSeeResult {
 		return "", nil, forbidden("The approvals can be exported once the round has closed.")
 	}
-	ballots, err := a.Store.BudgetBallots(ctx, id)
+	ballots, err := a.store.BudgetBallots(ctx, id)
 	if err != nil {
 		return "", nil, err
 	}

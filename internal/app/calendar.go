@@ -43,7 +43,7 @@ func (a *App) UserByCalendarKey(ctx context.Context, key string) (*model.User, e
 			return nil, notFound
 		}
 	}
-	u, err := a.Store.UserByID(ctx, id)
+	u, err := a.store.UserByID(ctx, id)
 	if err != nil || u.DisabledAt != nil || u.CalendarKeyVersion != version {
 		return nil, notFound
 	}

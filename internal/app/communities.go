@@ -19,7 +19,7 @@ func (a *App) ListCommunities(ctx context.Context, actor *model.User, f model.Co
 	if !actor.IsAdmin() {
 		f.IncludeArchived = false
 	}
-	list, total, err := a.Store.ListCommunities(ctx, f)
+	list, total, err := a.store.ListCommunities(ctx, f)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -37,7 +37,7 @@ func redactForPublic(c *model.Community) { c.SupportContact = "" }
 // GetCommunity returns a community by id or slug. People are shown to
 // signed-in users only; archived communities to admins only.
 func (a *App) GetCommunity(ctx context.Context, actor *model.User, ref string) (*CommunityView, error) {
-	c, err := a.Store.CommunityByRef(ctx, ref)
+	c, err := a.store.CommunityByRef(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +49,7 @@ func (a *App) GetCommunity(ctx context.Context, actor *model.User, ref string) (
 		redactForPublic(c)
 		return v, nil
 	}
-	if v.People, err = a.Store.AffiliationsOfCommunity(ctx, c.ID); err != nil {
+	if v.People, err = a.store.AffiliationsOfCommunity(ctx, c.ID); err != nil {
 		return nil, err
 	}
 	v.CanEdit = model.CanEditCommunity(actor, v.People, c.ID)
@@ -229,5 +229,14 @@ func (a *App) ListAudit(ctx context.Context, actor *model.User, f model.AuditFil
 	if err := requireAdmin(actor); err != nil {
 		return nil, 0, err
 	}
-	return a.Store.ListAudit(ctx, f)
+	return a.store.ListAudit(ctx, f)
+}
+
+// AuditActions lists the kinds of action the audit log holds, for its
+// filter; admins only.
+func (a *App) AuditActions(ctx context.Context, actor *model.User) ([]string, error) {
+	if err := requireAdmin(actor); err != nil {
+		return nil, err
+	}
+	return a.store.AuditActions(ctx)
 }

@@ -10,19 +10,19 @@ import (
 	"consortia/internal/storage"
 )
 
-func visibility(actor *model.User) storage.Visibility {
+func visibility(actor *model.User) model.Visibility {
 	switch {
 	case actor.IsAdmin():
-		return storage.Visibility{All: true}
+		return model.Visibility{All: true}
 	case actor != nil && actor.DisabledAt == nil:
-		return storage.Visibility{SignedIn: true, UserID: actor.ID}
+		return model.Visibility{SignedIn: true, UserID: actor.ID}
 	}
-	return storage.Visibility{}
+	return model.Visibility{}
 }
 
 // ListConsortia lists the consortia the actor may see.
 func (a *App) ListConsortia(ctx context.Context, actor *model.User, f model.ConsortiumFilter) ([]*model.Consortium, int, error) {
-	list, total, err := a.Store.ListConsortia(ctx, f, visibility(actor))
+	list, total, err := a.store.ListConsortia(ctx, f, visibility(actor))
 	if err != nil {
 		return nil, 0, err
 	}
@@ -41,7 +41,7 @@ func (a *App) ListConsortia(ctx context.Context, actor *model.User, f model.Cons
 // loadVisibleConsortium returns a consortium the actor may see, else 404.
 func loadVisibleConsortium(ctx context.Context, q interface {
 	ConsortiumByRef(context.Context, string) (*model.Consortium, error)
-	CanSeeConsortium(context.Context, int64, storage.Visibility) (bool, error)
+	CanSeeConsortium(context.Context, int64, model.Visibility) (bool, error)
 }, actor *model.User, ref string) (*model.Consortium, error) {
 	c, err := q.ConsortiumByRef(ctx, ref)
 	if err != nil {
@@ -73,7 +73,7 @@ type ConsortiumView struct {
 
 // GetConsortium returns a consortium with members, supporters and timeline.
 func (a *App) GetConsortium(ctx context.Context, actor *model.User, ref string) (*ConsortiumView, error) {
-	c, err := loadVisibleConsortium(ctx, a.Store, actor, ref)
+	c, err := loadVisibleConsortium(ctx, a.store, actor, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -86,10 +86,10 @@ func (a *App) GetConsortium(ctx context.Context, actor *model.User, ref string) 
 			return nil, err
 		}
 	}
-	if v.Members, err = a.Store.Members(ctx, c.ID, false); err != nil {
+	if v.Members, err = a.store.Members(ctx, c.ID, false); err != nil {
 		return nil, err
 	}
-	if v.Timeline, err = a.Store.Transitions(ctx, c.ID); err != nil {
+	if v.Timeline, err = a.store.Transitions(ctx, c.ID); err != nil {
 		return nil, err
 	}
 	if actor == nil {
@@ -98,7 +98,7 @@ func (a *App) GetConsortium(ctx context.Context, actor *model.User, ref string) 
 		}
 	}
 	if actor != nil {
-		if v.Supporters, err = a.Store.Supporters(ctx, c.ID); err != nil {
+		if v.Supporters, err = a.store.Supporters(ctx, c.ID); err != nil {
 			return nil, err
 		}
 		for i := range v.Supporters {
@@ -106,10 +106,10 @@ func (a *App) GetConsortium(ctx context.Context, actor *model.User, ref string) 
 				v.MySupport = &v.Supporters[i]
 			}
 		}
-		if v.MemberEvents, err = a.Store.MemberEvents(ctx, c.ID); err != nil {
+		if v.MemberEvents, err = a.store.MemberEvents(ctx, c.ID); err != nil {
 			return nil, err
 		}
-		affs, err := a.Store.AffiliationsOfUser(ctx, actor.ID)
+		affs, err := a.store.AffiliationsOfUser(ctx, actor.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -486,10 +486,24 @@ func (a *App) setMembership(ctx context.Context, actor *model.User, ref, communi
 	return out, err
 }
 
+// ConsortiumMembers lists the current members of a consortium the actor
+// may see (or, with past, every community that ever was one); 404 for one
+// they may not see.
+func (a *App) ConsortiumMembers(ctx context.Context, actor *model.User, consortiumID int64, past bool) ([]model.Member, error) {
+	ok, err := a.store.CanSeeConsortium(ctx, consortiumID, visibility(actor))
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, model.NotFound(model.EntityConsortium, idStr(consortiumID))
+	}
+	return a.store.Members(ctx, consortiumID, past)
+}
+
 // CommunityConsortia lists the consortia a community takes part in (that
 // the actor may see).
 func (a *App) CommunityConsortia(ctx context.Context, actor *model.User, communityID int64) ([]model.Member, map[int64]*model.Consortium, error) {
-	members, err := a.Store.MembershipsOfCommunity(ctx, communityID)
+	members, err := a.store.MembershipsOfCommunity(ctx, communityID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -500,7 +514,7 @@ func (a *App) CommunityConsortia(ctx context.Context, actor *model.User, communi
 	for i, m := range members {
 		ids[i] = m.ConsortiumID
 	}
-	list, _, err := a.Store.ListConsortia(ctx, model.ConsortiumFilter{IDs: ids, Page: model.Page{Size: model.MaxPageSize}}, visibility(actor))
+	list, _, err := a.store.ListConsortia(ctx, model.ConsortiumFilter{IDs: ids, Page: model.Page{Size: model.MaxPageSize}}, visibility(actor))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -522,7 +536,7 @@ func (a *App) publicNarrativeRefs(ctx context.Context, refs []model.NarrativeRef
 	if len(refs) == 0 {
 		return refs, nil
 	}
-	ns, err := a.Store.ListNarratives(ctx, true)
+	ns, err := a.store.ListNarratives(ctx, true)
 	if err != nil {
 		return nil, err
 	}

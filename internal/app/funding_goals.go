@@ -20,7 +20,7 @@ type fundingReader interface {
 	GoalByID(context.Context, int64) (*model.FundingGoal, error)
 	InitiativeByRef(context.Context, string) (*model.Initiative, error)
 	ConsortiumByRef(context.Context, string) (*model.Consortium, error)
-	CanSeeConsortium(context.Context, int64, storage.Visibility) (bool, error)
+	CanSeeConsortium(context.Context, int64, model.Visibility) (bool, error)
 	MembershipsOfCommunity(context.Context, int64) ([]model.Member, error)
 	CurrentMember(context.Context, int64, int64) (*model.Member, error)
 }
@@ -268,20 +268,20 @@ type GoalsFilter struct {
 func (a *App) ListGoals(ctx context.Context, actor *model.User, f GoalsFilter) ([]GoalSummary, error) {
 	sf := storage.GoalFilter{State: f.State}
 	if f.InitiativeRef != "" {
-		ini, err := a.Store.InitiativeByRef(ctx, f.InitiativeRef)
+		ini, err := a.store.InitiativeByRef(ctx, f.InitiativeRef)
 		if err != nil {
 			return nil, err
 		}
 		sf.InitiativeIDs = []int64{ini.ID}
 	}
 	if f.ConsortiumRef != "" {
-		c, err := loadVisibleConsortium(ctx, a.Store, actor, f.ConsortiumRef)
+		c, err := loadVisibleConsortium(ctx, a.store, actor, f.ConsortiumRef)
 		if err != nil {
 			return nil, err
 		}
 		sf.ConsortiumID = c.ID
 	}
-	goals, err := a.Store.ListGoals(ctx, sf)
+	goals, err := a.store.ListGoals(ctx, sf)
 	if err != nil {
 		return nil, err
 	}
@@ -300,7 +300,7 @@ func (a *App) summaries(ctx context.Context, actor *model.User, goals []*model.F
 		if g.ConsortiumID != nil {
 			ok, known := seen[*g.ConsortiumID]
 			if !known {
-				if ok, err = a.Store.CanSeeConsortium(ctx, *g.ConsortiumID, visibility(actor)); err != nil {
+				if ok, err = a.store.CanSeeConsortium(ctx, *g.ConsortiumID, visibility(actor)); err != nil {
 					return nil, err
 				}
 				seen[*g.ConsortiumID] = ok
@@ -314,7 +314,7 @@ func (a *App) summaries(ctx context.Context, actor *model.User, goals []*model.F
 		visible = append(visible, g)
 		ids = append(ids, g.ID)
 	}
-	ps, err := a.Store.PledgesOfGoals(ctx, ids)
+	ps, err := a.store.PledgesOfGoals(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -355,7 +355,7 @@ type Funding struct {
 
 // InitiativeFunding returns the funding section of an initiative's page.
 func (a *App) InitiativeFunding(ctx context.Context, actor *model.User, initiativeID int64) (*Funding, error) {
-	goals, err := a.Store.ListGoals(ctx, storage.GoalFilter{InitiativeIDs: []int64{initiativeID}})
+	goals, err := a.store.ListGoals(ctx, storage.GoalFilter{InitiativeIDs: []int64{initiativeID}})
 	if err != nil {
 		return nil, err
 	}
@@ -374,12 +374,12 @@ func (a *App) InitiativeFunding(ctx context.Context, actor *model.User, initiati
 
 // ConsortiumFunding returns the funding section of a consortium's page.
 func (a *App) ConsortiumFunding(ctx context.Context, actor *model.User, consortiumID int64) (*Funding, error) {
-	c, err := loadVisibleConsortium(ctx, a.Store, actor, idStr(consortiumID))
+	c, err := loadVisibleConsortium(ctx, a.store, actor, idStr(consortiumID))
 	if err != nil {
 		return nil, err
 	}
 	f := &Funding{ConsortiumRef: c.Slug}
-	goals, err := a.Store.ListGoals(ctx, storage.GoalFilter{ConsortiumID: c.ID})
+	goals, err := a.store.ListGoals(ctx, storage.GoalFilter{ConsortiumID: c.ID})
 	if err != nil {
 		return nil, err
 	}
@@ -395,7 +395,7 @@ func (a *App) ConsortiumFunding(ctx context.Context, actor *model.User, consorti
 	if ids == nil {
 		ids = []int64{}
 	}
-	igoals, err := a.Store.ListGoals(ctx, storage.GoalFilter{InitiativeIDs: ids, State: model.GoalOpen})
+	igoals, err := a.store.ListGoals(ctx, storage.GoalFilter{InitiativeIDs: ids, State: model.GoalOpen})
 	if err != nil {
 		return nil, err
 	}

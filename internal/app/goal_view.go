@@ -70,7 +70,7 @@ func (a *App) viewer(ctx context.Context, actor *model.User) (*viewer, error) {
 	if actor == nil || actor.DisabledAt != nil {
 		return v, nil
 	}
-	affs, err := a.Store.AffiliationsOfUser(ctx, actor.ID)
+	affs, err := a.store.AffiliationsOfUser(ctx, actor.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -89,11 +89,11 @@ func (v *viewer) sees(p *model.Pledge) bool { return v.actor.IsAdmin() || v.mine
 // GetGoal returns a goal with its pledges, current resolution and
 // thermometer, as the actor may see them.
 func (a *App) GetGoal(ctx context.Context, actor *model.User, id int64) (*GoalView, error) {
-	g, err := loadVisibleGoal(ctx, a.Store, actor, id)
+	g, err := loadVisibleGoal(ctx, a.store, actor, id)
 	if err != nil {
 		return nil, err
 	}
-	ps, err := a.Store.PledgesOfGoals(ctx, []int64{id})
+	ps, err := a.store.PledgesOfGoals(ctx, []int64{id})
 	if err != nil {
 		return nil, err
 	}
@@ -284,7 +284,7 @@ func (a *App) nameConditions(ctx context.Context, pledges []*model.Pledge) error
 	if len(ids) == 0 {
 		return nil
 	}
-	refs, err := a.Store.CommunityRefs(ctx, ids)
+	refs, err := a.store.CommunityRefs(ctx, ids)
 	if err != nil {
 		return err
 	}
@@ -312,7 +312,7 @@ func (a *App) pledgeChoices(ctx context.Context, vw *viewer, v *GoalView, pledge
 			live[p.CommunityID] = true
 		}
 	}
-	members, err := a.coFunders(ctx, a.Store, v.FundingGoal)
+	members, err := a.coFunders(ctx, a.store, v.FundingGoal)
 	if err != nil {
 		return err
 	}

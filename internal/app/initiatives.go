@@ -22,7 +22,7 @@ func withCost(in *model.Initiative, blended model.Money) {
 }
 
 func (a *App) costs(ctx context.Context, list ...*model.Initiative) error {
-	rate, err := a.Store.BlendedRate(ctx)
+	rate, err := a.store.BlendedRate(ctx)
 	if err != nil {
 		return err
 	}
@@ -44,6 +44,33 @@ func canEditInitiative(actor *model.User, in *model.Initiative) bool {
 	return actor != nil && actor.DisabledAt == nil && in.AuthorID != nil && *in.AuthorID == actor.ID && in.Status == model.StatusIdea
 }
 
+func mayEditInitiative(actor *model.User, in *model.Initiative) error {
+	if !canEditInitiative(actor, in) {
+		return forbidden("Only staff, or the author while it is an idea, can edit this initiative.")
+	}
+	return nil
+}
+
+// InitiativeForEdit returns an initiative's fields as stored (links and
+// notes not trimmed for the reader), for an editor to change some of them:
+// 404 if the actor may not see it, refused if they may not edit it.
+func (a *App) InitiativeForEdit(ctx context.Context, actor *model.User, ref string) (*model.Initiative, error) {
+	in, err := a.store.InitiativeByRef(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	if !canSeeInitiative(actor, in) {
+		return nil, model.NotFound(model.EntityInitiative, ref)
+	}
+	if err := requireSignIn(actor); err != nil {
+		return nil, err
+	}
+	if err := mayEditInitiative(actor, in); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
 // InitiativeView is an initiative with what its page shows.
 type InitiativeView struct {
 	*model.Initiative
@@ -52,14 +79,14 @@ type InitiativeView struct {
 	History      []model.StatusChange `json:"history"`
 	CanEdit      bool                 `json:"-"`
 	CanMove      []string             `json:"-"`
-	SimilarPeers []storage.Peer       `json:"other_communities_with_this_problem"`
-	SolvedPeers  []storage.Peer       `json:"communities_that_solved_something_like_this"`
+	SimilarPeers []model.Peer         `json:"other_communities_with_this_problem"`
+	SolvedPeers  []model.Peer         `json:"communities_that_solved_something_like_this"`
 }
 
 // GetInitiative returns an initiative with its checklist, history and the
 // communities a leader may want to meet about it.
 func (a *App) GetInitiative(ctx context.Context, actor *model.User, ref string) (*InitiativeView, error) {
-	in, err := a.Store.InitiativeByRef(ctx, ref)
+	in, err := a.store.InitiativeByRef(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +104,7 @@ func (a *App) GetInitiative(ctx context.Context, actor *model.User, ref string) 
 	}
 	v := &InitiativeView{Initiative: in, Checklist: model.DetailChecklist(in), CanEdit: canEditInitiative(actor, in)}
 	v.Ready = model.DetailReady(v.Checklist)
-	if v.History, err = a.Store.StatusHistory(ctx, in.ID); err != nil {
+	if v.History, err = a.store.StatusHistory(ctx, in.ID); err != nil {
 		return nil, err
 	}
 	if actor == nil {
@@ -90,10 +117,10 @@ func (a *App) GetInitiative(ctx context.Context, actor *model.User, ref string) 
 			v.CanMove = append(v.CanMove, to)
 		}
 	}
-	if v.SimilarPeers, err = a.Store.CommunitiesWithThemes(ctx, in.Themes, in.ID, 6); err != nil {
+	if v.SimilarPeers, err = a.store.CommunitiesWithThemes(ctx, in.Themes, in.ID, 6); err != nil {
 		return nil, err
 	}
-	if v.SolvedPeers, err = a.Store.SolvedBy(ctx, in.Themes, 0, actor == nil, 6); err != nil {
+	if v.SolvedPeers, err = a.store.SolvedBy(ctx, in.Themes, 0, actor == nil, 6); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -116,7 +143,7 @@ func (a *App) filterLinks(ctx context.Context, actor *model.User, list ...*model
 	}
 	visible := map[int64]bool{}
 	if len(ids) > 0 && !actor.IsAdmin() {
-		cs, _, err := a.Store.ListConsortia(ctx, model.ConsortiumFilter{IDs: ids, Page: model.Page{Size: model.MaxPageSize}}, visibility(actor))
+		cs, _, err := a.store.ListConsortia(ctx, model.ConsortiumFilter{IDs: ids, Page: model.Page{Size: model.MaxPageSize}}, visibility(actor))
 		if err != nil {
 			return err
 		}
@@ -126,7 +153,7 @@ func (a *App) filterLinks(ctx context.Context, actor *model.User, list ...*model
 	}
 	var publicNarratives map[int64]bool
 	if actor == nil {
-		ns, err := a.Store.ListNarratives(ctx, true)
+		ns, err := a.store.ListNarratives(ctx, true)
 		if err != nil {
 			return err
 		}
@@ -163,7 +190,7 @@ func (a *App) ListInitiatives(ctx context.Context, actor *model.User, f model.In
 	if actor == nil {
 		f.PublicOnly = true
 	}
-	list, total, err := a.Store.ListInitiatives(ctx, f)
+	list, total, err := a.store.ListInitiatives(ctx, f)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -220,8 +247,8 @@ func (a *App) UpdateInitiative(ctx context.Context, actor *model.User, ref strin
 		if !canSeeInitiative(actor, before) {
 			return model.NotFound(model.EntityInitiative, ref)
 		}
-		if !canEditInitiative(actor, before) {
-			return forbidden("Only staff, or the author while it is an idea, can edit this initiative.")
+		if err := mayEditInitiative(actor, before); err != nil {
+			return err
 		}
 		if !actor.IsAdmin() {
 			in.Public = before.Public
@@ -384,6 +411,11 @@ func (a *App) SetInterest(ctx context.Context, actor *model.User, ref, community
 		}
 		return tx.Audit(ctx, actor, action, "initiative", idStr(in.ID), nil, map[string]any{"community_id": c.ID, "kind": kind, "note": note})
 	})
+}
+
+// BlendedRate is the hourly rate cost estimates use.
+func (a *App) BlendedRate(ctx context.Context) (model.Money, error) {
+	return a.store.BlendedRate(ctx)
 }
 
 // SetBlendedRate changes the hourly rate for cost estimates; staff only.

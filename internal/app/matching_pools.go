@@ -57,13 +57,13 @@ func (a *App) CreateMatchingPool(ctx context.Context, actor *model.User, consort
 
 // MatchingPools lists the matching pools the actor may see.
 func (a *App) MatchingPools(ctx context.Context, actor *model.User) ([]*model.MatchingPool, error) {
-	all, err := a.Store.MatchingPools(ctx, 0)
+	all, err := a.store.MatchingPools(ctx, 0)
 	if err != nil {
 		return nil, err
 	}
 	out := []*model.MatchingPool{}
 	for _, m := range all {
-		ok, err := a.Store.CanSeeConsortium(ctx, m.ConsortiumID, visibility(actor))
+		ok, err := a.store.CanSeeConsortium(ctx, m.ConsortiumID, visibility(actor))
 		if err != nil {
 			return nil, err
 		}
@@ -80,11 +80,11 @@ func (a *App) MatchingPools(ctx context.Context, actor *model.User) ([]*model.Ma
 // offers aside) on closed ones; one community's pledges to one initiative
 // count as one contributor.
 func (a *App) GetMatchingPool(ctx context.Context, actor *model.User, id int64) (*MatchingPoolView, error) {
-	m, err := a.Store.MatchingPoolByID(ctx, id)
+	m, err := a.store.MatchingPoolByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	c, err := loadVisibleConsortium(ctx, a.Store, actor, idStr(m.ConsortiumID))
+	c, err := loadVisibleConsortium(ctx, a.store, actor, idStr(m.ConsortiumID))
 	if err != nil {
 		return nil, model.NotFound(model.EntityMatchingPool, id)
 	}
@@ -100,7 +100,7 @@ func (a *App) GetMatchingPool(ctx context.Context, actor *model.User, id int64) 
 	if ids == nil {
 		ids = []int64{}
 	}
-	goals, err := a.Store.ListGoals(ctx, storage.GoalFilter{InitiativeIDs: ids})
+	goals, err := a.store.ListGoals(ctx, storage.GoalFilter{InitiativeIDs: ids})
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +112,7 @@ func (a *App) GetMatchingPool(ctx context.Context, actor *model.User, id int64) 
 			goalOf[g.ID] = g
 		}
 	}
-	ps, err := a.Store.PledgesOfGoals(ctx, gids)
+	ps, err := a.store.PledgesOfGoals(ctx, gids)
 	if err != nil {
 		return nil, err
 	}

@@ -72,16 +72,16 @@ type MeetingView struct {
 
 // GetMeeting returns a meeting of a consortium the actor may see.
 func (a *App) GetMeeting(ctx context.Context, actor *model.User, id int64) (*MeetingView, error) {
-	m, err := a.Store.MeetingByID(ctx, id)
+	m, err := a.store.MeetingByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	c, err := loadVisibleConsortium(ctx, a.Store, actor, idStr(m.ConsortiumID))
+	c, err := loadVisibleConsortium(ctx, a.store, actor, idStr(m.ConsortiumID))
 	if err != nil {
 		return nil, model.NotFound(model.EntityMeeting, id)
 	}
 	v := &MeetingView{Meeting: m, Consortium: c}
-	demos, err := a.Store.DemosOf(ctx, c.ID)
+	demos, err := a.store.DemosOf(ctx, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -107,11 +107,11 @@ func (a *App) GetMeeting(ctx context.Context, actor *model.User, id int64) (*Mee
 
 // Meetings lists a consortium's meetings.
 func (a *App) Meetings(ctx context.Context, actor *model.User, consortiumRef string) (*model.Consortium, []*model.Meeting, error) {
-	c, err := loadVisibleConsortium(ctx, a.Store, actor, consortiumRef)
+	c, err := loadVisibleConsortium(ctx, a.store, actor, consortiumRef)
 	if err != nil {
 		return nil, nil, err
 	}
-	ms, err := a.Store.MeetingsOf(ctx, []int64{c.ID})
+	ms, err := a.store.MeetingsOf(ctx, []int64{c.ID})
 	return c, ms, err
 }
 
@@ -179,11 +179,11 @@ func (a *App) PostDemo(ctx context.Context, actor *model.User, consortiumRef str
 
 // GetDemo returns a demo with its reactions.
 func (a *App) GetDemo(ctx context.Context, actor *model.User, id int64) (*model.Demo, *model.Consortium, error) {
-	d, err := a.Store.DemoByID(ctx, id)
+	d, err := a.store.DemoByID(ctx, id)
 	if err != nil {
 		return nil, nil, err
 	}
-	c, err := loadVisibleConsortium(ctx, a.Store, actor, idStr(d.ConsortiumID))
+	c, err := loadVisibleConsortium(ctx, a.store, actor, idStr(d.ConsortiumID))
 	if err != nil {
 		return nil, nil, model.NotFound(model.EntityDemo, id)
 	}
@@ -195,11 +195,11 @@ func (a *App) GetDemo(ctx context.Context, actor *model.User, id int64) (*model.
 
 // Demos lists a consortium's demos, newest first, with their reactions.
 func (a *App) Demos(ctx context.Context, actor *model.User, consortiumRef string) (*model.Consortium, []*model.Demo, error) {
-	c, err := loadVisibleConsortium(ctx, a.Store, actor, consortiumRef)
+	c, err := loadVisibleConsortium(ctx, a.store, actor, consortiumRef)
 	if err != nil {
 		return nil, nil, err
 	}
-	demos, err := a.Store.DemosOf(ctx, c.ID)
+	demos, err := a.store.DemosOf(ctx, c.ID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -222,7 +222,7 @@ func (a *App) screenDemos(ctx context.Context, actor *model.User, demos ...*mode
 		}
 		ok, seen := public[*d.InitiativeID]
 		if !seen {
-			in, err := a.Store.InitiativeByRef(ctx, idStr(*d.InitiativeID))
+			in, err := a.store.InitiativeByRef(ctx, idStr(*d.InitiativeID))
 			if err != nil && model.ErrorCode(err) != model.ENotFound {
 				return err
 			}

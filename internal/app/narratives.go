@@ -13,7 +13,7 @@ func canSeeNarrative(actor *model.User, n *model.Narrative) bool {
 
 // ListNarratives lists narratives; visitors see public ones with public initiatives.
 func (a *App) ListNarratives(ctx context.Context, actor *model.User) ([]*model.Narrative, error) {
-	list, err := a.Store.ListNarratives(ctx, actor == nil)
+	list, err := a.store.ListNarratives(ctx, actor == nil)
 	if err != nil {
 		return nil, err
 	}
@@ -37,7 +37,7 @@ func publicRefs(refs []model.InitiativeRef) []model.InitiativeRef {
 
 // GetNarrative returns a narrative by id or slug.
 func (a *App) GetNarrative(ctx context.Context, actor *model.User, ref string) (*model.Narrative, error) {
-	n, err := a.Store.NarrativeByRef(ctx, ref)
+	n, err := a.store.NarrativeByRef(ctx, ref)
 	if err != nil {
 		return nil, err
 	}

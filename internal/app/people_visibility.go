@@ -19,7 +19,7 @@ func (a *App) peopleViewer(ctx context.Context, actor *model.User) (*peopleViewe
 		return v, nil // staff see everything, visitors nothing: no need to look
 	}
 	var err error
-	v.affiliations, err = a.Store.AffiliationsOfUser(ctx, actor.ID)
+	v.affiliations, err = a.store.AffiliationsOfUser(ctx, actor.ID)
 	return v, err
 }
 
@@ -50,7 +50,7 @@ func (a *App) communityPeople(ctx context.Context, v *peopleViewer, people []mod
 			ids[i] = p.UserID
 		}
 		var err error
-		if byUser, err = a.Store.AffiliationsOfUsers(ctx, ids); err != nil {
+		if byUser, err = a.store.AffiliationsOfUsers(ctx, ids); err != nil {
 			return err
 		}
 	}

@@ -88,7 +88,7 @@ func (a *App) GetReceipt(ctx context.Context, actor *model.User, id int64) (*Rec
 	if err := requireSignIn(actor); err != nil {
 		return nil, err
 	}
-	p, err := a.Store.PledgeByID(ctx, id)
+	p, err := a.store.PledgeByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -99,18 +99,18 @@ func (a *App) GetReceipt(ctx context.Context, actor *model.User, id int64) (*Rec
 	if !vw.sees(p) {
 		return nil, model.NotFound(model.EntityPledge, id)
 	}
-	g, err := a.Store.GoalByID(ctx, p.GoalID)
+	g, err := a.store.GoalByID(ctx, p.GoalID)
 	if err != nil {
 		return nil, err
 	}
-	com, err := a.Store.CommunityByRef(ctx, idStr(p.CommunityID))
+	com, err := a.store.CommunityByRef(ctx, idStr(p.CommunityID))
 	if err != nil {
 		return nil, err
 	}
 	if err := a.nameConditions(ctx, []*model.Pledge{p}); err != nil {
 		return nil, err
 	}
-	hist, _, err := a.Store.ListAudit(ctx, model.AuditFilter{EntityType: "pledge", EntityID: idStr(id), Page: model.Page{Size: 0}})
+	hist, _, err := a.store.ListAudit(ctx, model.AuditFilter{EntityType: "pledge", EntityID: idStr(id), Page: model.Page{Size: 0}})
 	if err != nil {
 		return nil, err
 	}

@@ -293,7 +293,7 @@ func (a *App) CommunityPledges(ctx context.Context, actor *model.User, community
 	if err := requireSignIn(actor); err != nil {
 		return nil, err
 	}
-	com, err := a.Store.CommunityByRef(ctx, communityRef)
+	com, err := a.store.CommunityByRef(ctx, communityRef)
 	if err != nil {
 		return nil, err
 	}
@@ -304,7 +304,7 @@ func (a *App) CommunityPledges(ctx context.Context, actor *model.User, community
 	if !actor.IsAdmin() && !vw.mine[com.ID] {
 		return nil, forbidden("Only staff and the people of this community can list its pledges.")
 	}
-	ps, err := a.Store.PledgesOfCommunity(ctx, com.ID)
+	ps, err := a.store.PledgesOfCommunity(ctx, com.ID)
 	if err != nil {
 		return nil, err
 	}

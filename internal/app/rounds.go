@@ -169,11 +169,11 @@ type Driver struct {
 // (unless it shows live results); after close staff see them and publish
 // them to everyone who can see the consortium.
 func (a *App) GetRound(ctx context.Context, actor *model.User, id int64) (*RoundView, error) {
-	r, err := a.Store.RoundByID(ctx, id)
+	r, err := a.store.RoundByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	c, err := loadVisibleConsortium(ctx, a.Store, actor, idStr(r.ConsortiumID))
+	c, err := loadVisibleConsortium(ctx, a.store, actor, idStr(r.ConsortiumID))
 	if err != nil {
 		return nil, model.NotFound(model.EntityRound, id)
 	}
@@ -192,14 +192,14 @@ func (a *App) GetRound(ctx context.Context, actor *model.User, id int64) (*Round
 	v := &RoundView{Round: r, State: r.State(a.now()), Consortium: c}
 	v.CanSeeResult = v.State == model.RoundPublished || (r.LiveResults && v.State != model.RoundDraft) ||
 		(actor.IsAdmin() && v.State == model.RoundClosed)
-	ballots, err := a.Store.Ballots(ctx, r.ID)
+	ballots, err := a.store.Ballots(ctx, r.ID)
 	if err != nil {
 		return nil, err
 	}
 	for _, b := range ballots {
 		v.Cast = append(v.Cast, b.CommunityName)
 	}
-	counted, excluded, err := countedBallots(ctx, a.Store, r, ballots, a.now())
+	counted, excluded, err := countedBallots(ctx, a.store, r, ballots, a.now())
 	if err != nil {
 		return nil, err
 	}
@@ -241,12 +241,12 @@ func (a *App) GetRound(ctx context.Context, actor *model.User, id int64) (*Round
 // ballot's content is shown only to the leads of its community: staff, like
 // everyone else, see only that it was cast.
 func (a *App) voters(ctx context.Context, actor *model.User, c *model.Consortium, ballots []model.Ballot) ([]Voter, error) {
-	members, err := a.Store.Members(ctx, c.ID, false)
+	members, err := a.store.Members(ctx, c.ID, false)
 	if err != nil {
 		return nil, err
 	}
 	led := map[int64]bool{}
-	affs, err := a.Store.AffiliationsOfUser(ctx, actor.ID)
+	affs, err := a.store.AffiliationsOfUser(ctx, actor.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -281,15 +281,15 @@ func (a *App) drivers(ctx context.Context, r *model.Round) ([]Driver, error) {
 	for i, c := range r.Candidates {
 		ids[i] = c.ID
 	}
-	list, _, err := a.Store.ListInitiatives(ctx, model.InitiativeFilter{Page: model.Page{Size: -1}, IDs: ids})
+	list, _, err := a.store.ListInitiatives(ctx, model.InitiativeFilter{Page: model.Page{Size: -1}, IDs: ids})
 	if err != nil {
 		return nil, err
 	}
-	reactions, err := a.Store.ReactionsForInitiatives(ctx, ids)
+	reactions, err := a.store.ReactionsForInitiatives(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	pledging, err := a.Store.PledgingCommunities(ctx, ids)
+	pledging, err := a.store.PledgingCommunities(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -506,12 +506,12 @@ func (a *App) ExportBallots(ctx context.Context, actor *model.User, roundID int6
 	if !v.CanSeeResult || v.State == model.RoundOpen {
 		return "", nil, model.Errorf(model.EForbidden, "Ballots can be exported once the round has closed and its results are visible to you.")
 	}
-	ballots, err := a.Store.Ballots(ctx, roundID)
+	ballots, err := a.store.Ballots(ctx, roundID)
 	if err != nil {
 		return "", nil, err
 	}
 	// The export holds the counted ballots, so re-counting it gives the result shown.
-	counted, _, err := countedBallots(ctx, a.Store, v.Round, ballots, a.now())
+	counted, _, err := countedBallots(ctx, a.store, v.Round, ballots, a.now())
 	if err != nil {
 		return "", nil, err
 	}
@@ -542,11 +542,11 @@ func (a *App) ExportBallots(ctx context.Context, actor *model.User, roundID int6
 
 // Rounds lists a consortium's rounds.
 func (a *App) Rounds(ctx context.Context, actor *model.User, consortiumRef string) (*model.Consortium, []*model.Round, error) {
-	c, err := loadVisibleConsortium(ctx, a.Store, actor, consortiumRef)
+	c, err := loadVisibleConsortium(ctx, a.store, actor, consortiumRef)
 	if err != nil {
 		return nil, nil, err
 	}
-	rs, err := a.Store.RoundsOf(ctx, c.ID)
+	rs, err := a.store.RoundsOf(ctx, c.ID)
 	if actor == nil {
 		for _, r := range rs {
 			r.ClosedEarlyBy = ""

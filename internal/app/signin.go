@@ -45,17 +45,17 @@ func (a *App) Authenticate(ctx context.Context, email, password, address string)
 	if err := a.releaseSignIn(ctx, b); err != nil {
 		return nil, err
 	}
-	if err := a.Store.ClearLoginSlots(ctx, b.pair); err != nil {
+	if err := a.store.ClearLoginSlots(ctx, b.pair); err != nil {
 		return nil, err
 	}
-	return u, a.Store.TouchLogin(ctx, u.ID)
+	return u, a.store.TouchLogin(ctx, u.ID)
 }
 
 // verifySignIn checks the password of an account, answering the same for
 // an unknown account as for a wrong password.
 func (a *App) verifySignIn(ctx context.Context, account, password string) (*model.User, error) {
 	wrong := model.Errorf(model.EUnauthorized, "The email or password is not correct.")
-	u, err := a.Store.UserByEmail(ctx, account)
+	u, err := a.store.UserByEmail(ctx, account)
 	if model.ErrorCode(err) == model.ENotFound {
 		// Hash anyway so the response time does not reveal which
 		// addresses have accounts.
@@ -67,7 +67,7 @@ func (a *App) verifySignIn(ctx context.Context, account, password string) (*mode
 	if err != nil {
 		return nil, err
 	}
-	hash, err := a.Store.PasswordHash(ctx, u.ID)
+	hash, err := a.store.PasswordHash(ctx, u.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -152,8 +152,8 @@ func minutes(d time.Duration) string {
 // releaseSignIn gives back an attempt that was not a failed guess.
 func (a *App) releaseSignIn(ctx context.Context, b signInLimitBuckets) error {
 	ctx = context.WithoutCancel(ctx)
-	return errors.Join(a.Store.ReleaseLoginSlot(ctx, b.address), a.Store.ReleaseLoginSlot(ctx, b.pair),
-		a.Store.ReleaseLoginSlot(ctx, b.account))
+	return errors.Join(a.store.ReleaseLoginSlot(ctx, b.address), a.store.ReleaseLoginSlot(ctx, b.pair),
+		a.store.ReleaseLoginSlot(ctx, b.account))
 }
 
 // accountDelay is how long the nth attempt on one account in a window

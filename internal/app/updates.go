@@ -24,7 +24,7 @@ import (
 // and the signing secret, created once and kept in the database so every
 // app instance signs and checks links alike.
 func (a *App) ConfigureNotifications(ctx context.Context, baseURL string) error {
-	secret, err := a.Store.Setting(ctx, "link_secret", "")
+	secret, err := a.store.Setting(ctx, "link_secret", "")
 	if err != nil {
 		return err
 	}
@@ -35,10 +35,10 @@ func (a *App) ConfigureNotifications(ctx context.Context, baseURL string) error 
 		}
 		candidate := hex.EncodeToString(b[:])
 		// Two instances starting at once may both try; the first one wins.
-		if err := a.Store.SetSettingIfAbsent(ctx, "link_secret", candidate); err != nil {
+		if err := a.store.SetSettingIfAbsent(ctx, "link_secret", candidate); err != nil {
 			return err
 		}
-		if secret, err = a.Store.Setting(ctx, "link_secret", ""); err != nil {
+		if secret, err = a.store.Setting(ctx, "link_secret", ""); err != nil {
 			return err
 		}
 	}
@@ -112,7 +112,7 @@ func (a *App) emitEvent(ctx context.Context, tx *storage.Tx, actor *model.User, 
 			return err
 		}
 	}
-	var hooks []storage.Hook
+	var hooks []model.Hook
 	if e.ConsortiumID != nil {
 		if hooks, err = tx.Hooks(ctx, *e.ConsortiumID); err != nil {
 			return err
@@ -193,22 +193,22 @@ func (a *App) PostUpdate(ctx context.Context, actor *model.User, in model.Update
 func (a *App) Updates(ctx context.Context, actor *model.User, consortiumRef string, limit int) ([]model.Event, error) {
 	var id int64
 	if consortiumRef != "" {
-		c, err := loadVisibleConsortium(ctx, a.Store, actor, consortiumRef)
+		c, err := loadVisibleConsortium(ctx, a.store, actor, consortiumRef)
 		if err != nil {
 			return nil, err
 		}
 		id = c.ID
 	}
-	return a.Store.Events(ctx, id, []string{model.EventUpdatePosted}, limit)
+	return a.store.Events(ctx, id, []string{model.EventUpdatePosted}, limit)
 }
 
 // News lists every event of a consortium the actor may see, newest first.
 func (a *App) News(ctx context.Context, actor *model.User, consortiumRef string, limit int) ([]model.Event, error) {
-	c, err := loadVisibleConsortium(ctx, a.Store, actor, consortiumRef)
+	c, err := loadVisibleConsortium(ctx, a.store, actor, consortiumRef)
 	if err != nil {
 		return nil, err
 	}
-	return a.Store.Events(ctx, c.ID, nil, limit)
+	return a.store.Events(ctx, c.ID, nil, limit)
 }
 
 // GetRequest returns a request and who answered, for people who can see it.
@@ -216,12 +216,12 @@ func (a *App) GetRequest(ctx context.Context, actor *model.User, id int64) (*mod
 	if err := requireSignIn(actor); err != nil {
 		return nil, err
 	}
-	r, err := a.Store.RequestByID(ctx, id)
+	r, err := a.store.RequestByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	if r.ConsortiumID != nil {
-		if _, err := loadVisibleConsortium(ctx, a.Store, actor, idStr(*r.ConsortiumID)); err != nil {
+		if _, err := loadVisibleConsortium(ctx, a.store, actor, idStr(*r.ConsortiumID)); err != nil {
 			return nil, model.NotFound(model.EntityRequest, id)
 		}
 	}
@@ -235,11 +235,11 @@ func (a *App) CheckAnswerLink(ctx context.Context, token string) (*model.Request
 	if err != nil {
 		return nil, nil, "", model.Errorf(model.EInvalid, "%s", linkProblem(err))
 	}
-	r, err := a.Store.RequestByID(ctx, requestID)
+	r, err := a.store.RequestByID(ctx, requestID)
 	if err != nil {
 		return nil, nil, "", model.Errorf(model.EInvalid, "This request no longer exists.")
 	}
-	u, err := a.Store.UserByID(ctx, userID)
+	u, err := a.store.UserByID(ctx, userID)
 	if err != nil || u.DisabledAt != nil {
 		return nil, nil, "", model.Errorf(model.EInvalid, "This link belongs to an account that no longer exists.")
 	}
@@ -301,7 +301,7 @@ func (a *App) answer(ctx context.Context, u *model.User, r *model.Request, answe
 		if demoID, err := strconv.ParseInt(id, 10, 64); err == nil {
 			reaction := map[string]string{"Resonated": model.ReactionResonated, "Neutral": model.ReactionNeutral, "Did not resonate": model.ReactionNotResonated}[answer]
 			if reaction != "" {
-				affs, err := a.Store.AffiliationsOfUser(ctx, u.ID)
+				affs, err := a.store.AffiliationsOfUser(ctx, u.ID)
 				if err != nil {
 					return err
 				}
@@ -321,7 +321,7 @@ func (a *App) Preferences(ctx context.Context, actor *model.User) ([]model.Prefe
 	if err := requireSignIn(actor); err != nil {
 		return nil, err
 	}
-	return a.Store.Preferences(ctx, actor.ID)
+	return a.store.Preferences(ctx, actor.ID)
 }
 
 // SetPreference changes one of the actor's preferences; an empty mode on a
@@ -349,7 +349,7 @@ func (a *App) Unsubscribe(ctx context.Context, token string) (*model.User, error
 	if err != nil {
 		return nil, model.Errorf(model.EInvalid, "This unsubscribe link is not valid. Sign in and choose what you receive on your notifications page.")
 	}
-	u, err := a.Store.UserByID(ctx, id)
+	u, err := a.store.UserByID(ctx, id)
 	if err != nil {
 		return nil, model.Errorf(model.EInvalid, "This unsubscribe link belongs to an account that no longer exists.")
 	}
@@ -440,13 +440,13 @@ type digestBatch struct {
 // their digests, outside any transaction.
 func (a *App) composeBatch(ctx context.Context, period string, due time.Time, after int64, now time.Time) digestBatch {
 	var b digestBatch
-	if b.users, b.err = a.Store.DigestUsers(ctx, period, due, after, 500); b.err != nil || len(b.users) == 0 {
+	if b.users, b.err = a.store.DigestUsers(ctx, period, due, after, 500); b.err != nil || len(b.users) == 0 {
 		return b
 	}
-	if b.items, b.err = a.Store.DigestItems(ctx, period, recipientIDs(b.users)); b.err != nil {
+	if b.items, b.err = a.store.DigestItems(ctx, period, recipientIDs(b.users)); b.err != nil {
 		return b
 	}
-	b.msgs, b.err = a.composeDigests(ctx, a.Store, b.users, b.items, period, now)
+	b.msgs, b.err = a.composeDigests(ctx, a.store, b.users, b.items, period, now)
 	return b
 }
 
@@ -568,7 +568,7 @@ func notificationIDs(items []storage.DigestItem) []int64 {
 
 // AddHook connects a consortium (or, with an empty ref, the whole site) to a
 // Slack incoming webhook or a generic signed webhook; staff only.
-func (a *App) AddHook(ctx context.Context, actor *model.User, consortiumRef, kind, hookURL, secret string) (*storage.Hook, error) {
+func (a *App) AddHook(ctx context.Context, actor *model.User, consortiumRef, kind, hookURL, secret string) (*model.Hook, error) {
 	if err := requireAdmin(actor); err != nil {
 		return nil, err
 	}
@@ -587,7 +587,7 @@ func (a *App) AddHook(ctx context.Context, actor *model.User, consortiumRef, kin
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	h := &storage.Hook{Kind: kind, URL: hookURL, Secret: secret}
+	h := &model.Hook{Kind: kind, URL: hookURL, Secret: secret}
 	err := a.inTx(ctx, func(tx *storage.Tx) error {
 		if consortiumRef != "" {
 			c, err := tx.ConsortiumByRef(ctx, consortiumRef)
@@ -605,11 +605,11 @@ func (a *App) AddHook(ctx context.Context, actor *model.User, consortiumRef, kin
 }
 
 // Hooks lists a consortium's hooks (staff).
-func (a *App) Hooks(ctx context.Context, actor *model.User, consortiumID int64) ([]storage.Hook, error) {
+func (a *App) Hooks(ctx context.Context, actor *model.User, consortiumID int64) ([]model.Hook, error) {
 	if err := requireAdmin(actor); err != nil {
 		return nil, err
 	}
-	return a.Store.Hooks(ctx, consortiumID)
+	return a.store.Hooks(ctx, consortiumID)
 }
 
 // RemoveHook deletes a hook (staff).
@@ -626,11 +626,11 @@ func (a *App) RemoveHook(ctx context.Context, actor *model.User, id int64) error
 }
 
 // OutboxStatus summarizes the delivery queue (staff).
-func (a *App) OutboxStatus(ctx context.Context, actor *model.User) (storage.OutboxStats, error) {
+func (a *App) OutboxStatus(ctx context.Context, actor *model.User) (model.OutboxStats, error) {
 	if err := requireAdmin(actor); err != nil {
-		return storage.OutboxStats{}, err
+		return model.OutboxStats{}, err
 	}
-	return a.Store.OutboxStatus(ctx)
+	return a.store.OutboxStatus(ctx)
 }
 
 // ListOutbox lists queued, sent or failed messages (staff).
@@ -638,7 +638,7 @@ func (a *App) ListOutbox(ctx context.Context, actor *model.User, status string, 
 	if err := requireAdmin(actor); err != nil {
 		return nil, 0, err
 	}
-	return a.Store.ListOutbox(ctx, status, p)
+	return a.store.ListOutbox(ctx, status, p)
 }
 
 // RetryOutbox puts failed messages (one, or all with id 0) back in the queue (staff; nil actor is the CLI).

@@ -16,7 +16,7 @@ import (
 // those for all member communities and those of every consortium the actor
 // can see (public ones for visitors).
 func (a *App) UpdatesFeed(ctx context.Context, actor *model.User, limit int) ([]model.Event, error) {
-	return a.Store.VisibleUpdates(ctx, visibility(actor), limit)
+	return a.store.VisibleUpdates(ctx, visibility(actor), limit)
 }
 
 // CheckDeadline rejects a request deadline that has already passed: nobody
@@ -54,7 +54,7 @@ type NotificationSettings struct {
 	Preferences []model.Preference
 	// Consortia the person takes part in (staff: every consortium), for
 	// per-consortium overrides.
-	Consortia []storage.ConsortiumName
+	Consortia []model.ConsortiumName
 }
 
 // Mode returns the chosen mode of a channel for a consortium (0: the
@@ -74,11 +74,11 @@ func (a *App) NotificationSettings(ctx context.Context, actor *model.User) (*Not
 	if err := requireSignIn(actor); err != nil {
 		return nil, err
 	}
-	prefs, err := a.Store.Preferences(ctx, actor.ID)
+	prefs, err := a.store.Preferences(ctx, actor.ID)
 	if err != nil {
 		return nil, err
 	}
-	cs, err := a.Store.ConsortiaOfUser(ctx, actor.ID, actor.IsAdmin())
+	cs, err := a.store.ConsortiaOfUser(ctx, actor.ID, actor.IsAdmin())
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +106,7 @@ func (a *App) SetPreferences(ctx context.Context, actor *model.User, prefs []mod
 		if pref.Mode != "" && !slices.Contains(model.DeliveryModes, pref.Mode) {
 			p.Add(field("mode"), "must be one of %s (or empty for the default)", strings.Join(model.DeliveryModes, ", "))
 		}
-		if pref.ConsortiumID != 0 && !slices.ContainsFunc(settings.Consortia, func(c storage.ConsortiumName) bool { return c.ID == pref.ConsortiumID }) {
+		if pref.ConsortiumID != 0 && !slices.ContainsFunc(settings.Consortia, func(c model.ConsortiumName) bool { return c.ID == pref.ConsortiumID }) {
 			p.Add(field("consortium_id"), "must be 0 or a consortium you take part in")
 		}
 	}
@@ -124,18 +124,18 @@ func (a *App) SetPreferences(ctx context.Context, actor *model.User, prefs []mod
 }
 
 // OutboxMessage returns one message with its delivery attempts (staff).
-func (a *App) OutboxMessage(ctx context.Context, actor *model.User, id int64) (*model.OutboxMessage, []storage.DeliveryAttempt, error) {
+func (a *App) OutboxMessage(ctx context.Context, actor *model.User, id int64) (*model.OutboxMessage, []model.DeliveryAttempt, error) {
 	if err := requireAdmin(actor); err != nil {
 		return nil, nil, err
 	}
-	m, err := a.Store.OutboxMessage(ctx, id)
+	m, err := a.store.OutboxMessage(ctx, id)
 	if err != nil {
 		if model.ErrorCode(err) == model.ENotFound {
 			return nil, nil, model.Errorf(model.ENotFound, "No message %d in the outbox.", id)
 		}
 		return nil, nil, err
 	}
-	attempts, err := a.Store.DeliveryAttempts(ctx, id)
+	attempts, err := a.store.DeliveryAttempts(ctx, id)
 	return m, attempts, err
 }
 
@@ -146,7 +146,7 @@ func (a *App) CheckUnsubscribe(ctx context.Context, token string) (*model.User, 
 	if err != nil {
 		return nil, model.Errorf(model.EInvalid, "This unsubscribe link is not valid. Sign in and choose what you receive on your notifications page.")
 	}
-	u, err := a.Store.UserByID(ctx, id)
+	u, err := a.store.UserByID(ctx, id)
 	if err != nil {
 		return nil, model.Errorf(model.EInvalid, "This unsubscribe link belongs to an account that no longer exists.")
 	}

@@ -39,7 +39,7 @@ type WhatIfView struct {
 // pledge of amount would bring in on an open goal. Anyone who can see the
 // goal may ask; nothing is written.
 func (a *App) WhatIf(ctx context.Context, actor *model.User, goalID, amount int64, cond *model.PledgeCondition) (*WhatIfView, error) {
-	g, err := loadVisibleGoal(ctx, a.Store, actor, goalID)
+	g, err := loadVisibleGoal(ctx, a.store, actor, goalID)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +51,7 @@ func (a *App) WhatIf(ctx context.Context, actor *model.User, goalID, amount int6
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	ps, err := a.Store.PledgesOfGoals(ctx, []int64{goalID})
+	ps, err := a.store.PledgesOfGoals(ctx, []int64{goalID})
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +117,7 @@ func (a *App) WhatIf(ctx context.Context, actor *model.User, goalID, amount int6
 func (a *App) whatIfCondition(ctx context.Context, c *model.PledgeCondition, path string, p *model.Problems) {
 	switch c.Type {
 	case model.CondPledger:
-		com, err := a.Store.CommunityByRef(ctx, strings.TrimSpace(c.Community))
+		com, err := a.store.CommunityByRef(ctx, strings.TrimSpace(c.Community))
 		if err != nil {
 			p.Add(path+".community", "no community %q", c.Community)
 			return

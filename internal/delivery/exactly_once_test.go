@@ -60,11 +60,11 @@ func TestSlowReceiverGetsEachMessageOnce(t *testing.T) {
 						defer wg.Done()
 						w.Run(runCtx, 20*time.Millisecond)
 					}()
-					if !waitFor(t, s1, func(st storage.OutboxStats) bool { return st.Sending > 0 || st.Sent > 0 }) {
+					if !waitFor(t, s1, func(st model.OutboxStats) bool { return st.Sending > 0 || st.Sent > 0 }) {
 						t.Fatal("no worker claimed anything")
 					}
 				}
-				if !waitFor(t, s1, func(st storage.OutboxStats) bool { return st.Sent == messages }) {
+				if !waitFor(t, s1, func(st model.OutboxStats) bool { return st.Sent == messages }) {
 					t.Error("not every message was recorded sent")
 				}
 				stop()
@@ -95,7 +95,7 @@ func TestSlowReceiverGetsEachMessageOnce(t *testing.T) {
 
 // waitFor polls the outbox until done says so, and gives up after a while
 // (a guard against hanging, no speed requirement).
-func waitFor(t *testing.T, s *storage.Store, done func(storage.OutboxStats) bool) bool {
+func waitFor(t *testing.T, s *storage.Store, done func(model.OutboxStats) bool) bool {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"consortia/internal/app"
 	"consortia/internal/model"
 )
 
@@ -40,7 +39,7 @@ var demoNarratives = []demoNarrative{
 		endorsers: []string{"ocean-observatories-network", "coastal-climate-data-service"}},
 }
 
-func seedNarrativesAndConsortia(ctx context.Context, a *app.App, admin *model.User) error {
+func seedNarrativesAndConsortia(ctx context.Context, a seeder, admin *model.User) error {
 	initiativeID := map[string]int64{}
 	list, _, err := a.ListInitiatives(ctx, admin, model.InitiativeFilter{Page: model.Page{Size: -1}})
 	if err != nil {
@@ -93,7 +92,7 @@ func seedNarrativesAndConsortia(ctx context.Context, a *app.App, admin *model.Us
 		{"s.adeyemi@lagos-data.example.org", "lagos-open-data-lab"},
 	}
 	for _, s := range supporters {
-		u, err := a.Store.UserByEmail(ctx, s.email)
+		u, err := a.store.UserByEmail(ctx, s.email)
 		if err != nil {
 			return err
 		}
@@ -150,7 +149,7 @@ func seedNarrativesAndConsortia(ctx context.Context, a *app.App, admin *model.Us
 		{"hvogel@ocean-obs.example.org", "ocean-observatories-network"},
 		{"lukas.novak@neuro-collab.example.org", "open-neuroscience-collaboration"},
 	} {
-		u, err := a.Store.UserByEmail(ctx, s.email)
+		u, err := a.store.UserByEmail(ctx, s.email)
 		if err != nil {
 			return err
 		}
@@ -159,7 +158,7 @@ func seedNarrativesAndConsortia(ctx context.Context, a *app.App, admin *model.Us
 		}
 	}
 	// A third, freshly proposed by a community member.
-	grace, err := a.Store.UserByEmail(ctx, "gwhitfield@highland.example.edu")
+	grace, err := a.store.UserByEmail(ctx, "gwhitfield@highland.example.edu")
 	if err != nil {
 		return err
 	}

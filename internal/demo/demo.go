@@ -123,15 +123,21 @@ var communities = []community{
 
 // Seed adds the sample to an empty database. It refuses a database that
 // already has communities, so it never mixes sample data into real data.
-func Seed(ctx context.Context, a *app.App) error {
-	stats, err := a.Store.CountStats(ctx)
+//
+// The sample is written through app's use cases, as the people it names;
+// store is app's database, read to find those people and written directly
+// only for what no use case does (accounts with known passwords, clearing
+// the outbox).
+func Seed(ctx context.Context, use *app.App, store *storage.Store) error {
+	a := seeder{App: use, store: store}
+	stats, err := a.store.CountStats(ctx)
 	if err != nil {
 		return err
 	}
 	if stats.Communities+stats.Archived > 0 {
 		return fmt.Errorf("the database already has communities; the demo needs an empty one")
 	}
-	if err := a.Store.InTx(ctx, func(tx *storage.Tx) error { return seed(ctx, a, tx) }); err != nil {
+	if err := a.store.InTx(ctx, func(tx *storage.Tx) error { return seed(ctx, a, tx) }); err != nil {
 		return err
 	}
 	if err := seedRoadmap(ctx, a); err != nil {
@@ -139,10 +145,16 @@ func Seed(ctx context.Context, a *app.App) error {
 	}
 	// The sample's history (requests for rounds long published, a digest
 	// of everything) is on the site, not in anyone's inbox.
-	return a.Store.DiscardUndelivered(ctx)
+	return a.store.DiscardUndelivered(ctx)
 }
 
-func seed(ctx context.Context, a *app.App, tx *storage.Tx) error {
+// seeder is app with the database beside it.
+type seeder struct {
+	*app.App
+	store *storage.Store
+}
+
+func seed(ctx context.Context, a seeder, tx *storage.Tx) error {
 	adminHash, err := a.HashPassword(AdminPassword)
 	if err != nil {
 		return err

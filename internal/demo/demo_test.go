@@ -19,7 +19,7 @@ func TestSeed(t *testing.T) {
 		ctx := context.Background()
 		a := app.New(s, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		a.Password = auth.Params{Memory: 64, Time: 1, Threads: 1}
-		if err := demo.Seed(ctx, a); err != nil {
+		if err := demo.Seed(ctx, a, s); err != nil {
 			t.Fatal(err)
 		}
 		admin, err := a.Authenticate(ctx, demo.AdminEmail, demo.AdminPassword, "127.0.0.1")
@@ -69,7 +69,7 @@ func TestSeed(t *testing.T) {
 			t.Errorf("the gathering consortium already has critical mass")
 		}
 		// Seeding twice is refused rather than mixing data.
-		if err := demo.Seed(ctx, a); err == nil {
+		if err := demo.Seed(ctx, a, s); err == nil {
 			t.Error("second seed accepted")
 		}
 	})
@@ -86,7 +86,7 @@ func TestSeedStartsWithACleanOutbox(t *testing.T) {
 		if err := a.ConfigureNotifications(ctx, "http://127.0.0.1:8080"); err != nil {
 			t.Fatal(err)
 		}
-		if err := demo.Seed(ctx, a); err != nil {
+		if err := demo.Seed(ctx, a, s); err != nil {
 			t.Fatal(err)
 		}
 		var events int

@@ -5,13 +5,12 @@ import (
 	"fmt"
 	"time"
 
-	"consortia/internal/app"
 	"consortia/internal/model"
 )
 
 // seedFundingAfter adds the co-funding picture once the consortia exist
 // (err is the result of the step before, passed through).
-func seedFundingAfter(ctx context.Context, a *app.App, admin *model.User, err error) error {
+func seedFundingAfter(ctx context.Context, a seeder, admin *model.User, err error) error {
 	if err != nil {
 		return err
 	}
@@ -24,7 +23,7 @@ func seedFundingAfter(ctx context.Context, a *app.App, admin *model.User, err er
 // quotas matched by a foundation's quadratic-funding pool; an all-or-nothing
 // sustenance fund with a crowdmatching pledge; and an open budget round for
 // pooled money.
-func seedFunding(ctx context.Context, a *app.App, admin *model.User) error {
+func seedFunding(ctx context.Context, a seeder, admin *model.User) error {
 	list, _, err := a.ListInitiatives(ctx, admin, model.InitiativeFilter{Page: model.Page{Size: -1}})
 	if err != nil {
 		return err
@@ -33,7 +32,7 @@ func seedFunding(ctx context.Context, a *app.App, admin *model.User) error {
 	for _, in := range list {
 		byTitle[in.Title] = in
 	}
-	lead := func(email string) (*model.User, error) { return a.Store.UserByEmail(ctx, email) }
+	lead := func(email string) (*model.User, error) { return a.store.UserByEmail(ctx, email) }
 	priya, err := lead("priya.raman@northfield.example.edu")
 	if err != nil {
 		return err

@@ -19,7 +19,7 @@ func TestSeedFunding(t *testing.T) {
 		ctx := context.Background()
 		a := app.New(s, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		a.Password = auth.Params{Memory: 64, Time: 1, Threads: 1}
-		if err := demo.Seed(ctx, a); err != nil {
+		if err := demo.Seed(ctx, a, s); err != nil {
 			t.Fatal(err)
 		}
 		goals, err := a.ListGoals(ctx, nil, app.GoalsFilter{InitiativeRef: "budget-alerts-before-the-bill-arrives"})

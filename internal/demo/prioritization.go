@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"consortia/internal/app"
 	"consortia/internal/model"
 )
 
@@ -15,7 +14,7 @@ import (
 // prioritize members, and the next quarterly meeting. Times are relative to
 // now, so the demo always shows a past meeting and a closed round; the round
 // is not applied to the roadmap, so staff can try that step.
-func seedPrioritization(ctx context.Context, a *app.App, admin *model.User, consortium string) error {
+func seedPrioritization(ctx context.Context, a seeder, admin *model.User, consortium string) error {
 	now := time.Now().UTC()
 	day := 24 * time.Hour
 	leads := map[string]*model.User{}
@@ -25,7 +24,7 @@ func seedPrioritization(ctx context.Context, a *app.App, admin *model.User, cons
 		"pacific-state-university":              "mlchen@pacific-state.example.edu",
 		"riverbend-community-college":           "akarimi@riverbend.example.edu",
 	} {
-		u, err := a.Store.UserByEmail(ctx, email)
+		u, err := a.store.UserByEmail(ctx, email)
 		if err != nil {
 			return err
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"consortia/internal/app"
 	"consortia/internal/model"
 )
 
@@ -162,8 +161,8 @@ var demoInitiatives = []demoInitiative{
 
 // seedRoadmap adds narratives, initiatives in every status and two
 // consortia: an active one on cloud costs and one gathering critical mass.
-func seedRoadmap(ctx context.Context, a *app.App) error {
-	admin, err := a.Store.UserByEmail(ctx, AdminEmail)
+func seedRoadmap(ctx context.Context, a seeder) error {
+	admin, err := a.store.UserByEmail(ctx, AdminEmail)
 	if err != nil {
 		return err
 	}

@@ -81,7 +81,7 @@ func (b *browser) firstLink(prefix, tail string) string {
 // and in the dark colour scheme any contrast below AA.
 func TestAccessibilityAxe(t *testing.T) {
 	s := startSite(t)
-	if err := demo.Seed(context.Background(), s.app); err != nil {
+	if err := demo.Seed(context.Background(), s.app, s.store); err != nil {
 		t.Fatalf("seed the demo: %v", err)
 	}
 	b := newBrowserFor(t, s.url, 5*time.Minute)

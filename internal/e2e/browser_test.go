@@ -53,6 +53,7 @@ var fastHash = auth.Params{Memory: 64, Time: 1, Threads: 1}
 type site struct {
 	url   string
 	app   *app.App
+	store *storage.Store // the app's database, for tests to arrange and check
 	admin *model.User
 }
 
@@ -67,7 +68,7 @@ func startSite(t *testing.T) *site {
 	srv := httptest.NewUnstartedServer(nil)
 	srv.Start()
 	t.Cleanup(srv.Close)
-	h, err := server.NewServer(a, identity.NewSessions(store, false), server.NewMetrics(store.DB(), "test"),
+	h, err := server.NewServer(a, identity.NewSessions(store.Sessions(identity.IdleTimeout), false), server.NewMetrics(store.DB(), "test"),
 		server.Config{BaseURL: srv.URL, Version: "test"}, log)
 	if err != nil {
 		t.Fatal(err)
@@ -78,7 +79,7 @@ func startSite(t *testing.T) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &site{url: srv.URL, app: a, admin: admin}
+	return &site{url: srv.URL, app: a, store: store, admin: admin}
 }
 
 // findChromium returns the browser to drive. Without one it skips the test,
@@ -588,7 +589,7 @@ func TestBrowserKeyboardAndAccessibility(t *testing.T) {
 func TestBrowserScreenshots(t *testing.T) {
 	s := startSite(t)
 	ctx := context.Background()
-	if err := demo.Seed(ctx, s.app); err != nil {
+	if err := demo.Seed(ctx, s.app, s.store); err != nil {
 		t.Fatalf("seed the demo's sample data: %v", err)
 	}
 	items, _, err := s.app.ListCommunities(ctx, s.admin, model.CommunityFilter{})

@@ -38,7 +38,7 @@ const contrast = `(sel => {
 // colour schemes.
 func TestBrowserHomeForVisitors(t *testing.T) {
 	s := startSite(t)
-	if err := demo.Seed(context.Background(), s.app); err != nil {
+	if err := demo.Seed(context.Background(), s.app, s.store); err != nil {
 		t.Fatalf("seed the demo's sample data: %v", err)
 	}
 	b := newBrowser(t, s.url)

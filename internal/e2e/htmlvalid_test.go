@@ -40,7 +40,7 @@ func findVNU(t *testing.T) (java, jar string) {
 func TestPagesAreValidHTML(t *testing.T) {
 	java, jar := findVNU(t)
 	s := startSite(t)
-	if err := demo.Seed(context.Background(), s.app); err != nil {
+	if err := demo.Seed(context.Background(), s.app, s.store); err != nil {
 		t.Fatalf("seed the demo: %v", err)
 	}
 	jarCookies, _ := cookiejar.New(nil)

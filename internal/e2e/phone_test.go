@@ -44,7 +44,7 @@ const oneRow = `(() => {
 // collapses behind one "Menu" button that works without the script.
 func TestBrowserPhoneWidth(t *testing.T) {
 	s := startSite(t)
-	if err := demo.Seed(context.Background(), s.app); err != nil {
+	if err := demo.Seed(context.Background(), s.app, s.store); err != nil {
 		t.Fatalf("seed the demo's sample data: %v", err)
 	}
 	b := newBrowser(t, s.url)

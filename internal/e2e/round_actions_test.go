@@ -28,7 +28,7 @@ func TestBrowserRoundCloseEarlyPublishApply(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := s.app.Store.SetInitiativeStatus(ctx, in.ID, model.StatusIdea, model.StatusCandidate, s.admin, "", nil); err != nil {
+		if err := s.store.SetInitiativeStatus(ctx, in.ID, model.StatusIdea, model.StatusCandidate, s.admin, "", nil); err != nil {
 			t.Fatal(err)
 		}
 		ids[title] = in.ID
@@ -93,7 +93,7 @@ func TestBrowserRoundCloseEarlyPublishApply(t *testing.T) {
 		t.Fatalf("after applying: %q", got)
 	}
 	for title, want := range map[string]string{"Apples": model.StatusUpcoming, "Bananas": model.StatusCandidate, "Cherries": model.StatusCandidate} {
-		in, err := s.app.Store.InitiativeByRef(ctx, fmt.Sprint(ids[title]))
+		in, err := s.store.InitiativeByRef(ctx, fmt.Sprint(ids[title]))
 		if err != nil || in.Status != want {
 			t.Fatalf("%s is %s (%v), want %s", title, in.Status, err, want)
 		}

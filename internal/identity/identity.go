@@ -12,7 +12,6 @@ import (
 
 	"consortia/internal/app"
 	"consortia/internal/model"
-	"consortia/internal/storage"
 )
 
 type ctxKey struct{}
@@ -35,15 +34,15 @@ func WithUser(ctx context.Context, u *model.User) context.Context {
 	return context.WithValue(ctx, ctxKey{}, u)
 }
 
-// NewSessions returns a session manager that keeps sessions in the database.
-// secure sets the cookie's Secure flag (on whenever the site is served over
-// HTTPS).
-func NewSessions(store *storage.Store, secure bool) *scs.SessionManager {
-	sessions := store.Sessions()
-	// The store applies the idle timeout, extending it at most once a
-	// minute: scs's own IdleTimeout would re-save the session on every
-	// request, so a read would write.
-	sessions.IdleTimeout = 7 * 24 * time.Hour
+// IdleTimeout ends a session unused for a week. The session store applies
+// it, extending it at most once a minute: scs's own IdleTimeout would
+// re-save the session on every request, so a read would write.
+const IdleTimeout = 7 * 24 * time.Hour
+
+// NewSessions returns a session manager that keeps sessions in sessions
+// (the database's, ending those idle for IdleTimeout). secure sets the
+// cookie's Secure flag (on whenever the site is served over HTTPS).
+func NewSessions(sessions scs.Store, secure bool) *scs.SessionManager {
 	sm := scs.New()
 	sm.Store = sessions
 	sm.Lifetime = 14 * 24 * time.Hour
@@ -103,8 +102,12 @@ func Middleware(a *app.App, sm *scs.SessionManager, onError func(http.ResponseWr
 				return
 			}
 			if id := sm.GetInt64(ctx, sessionUserKey); id != 0 {
-				u, err := a.Store.UserByID(ctx, id)
-				if err == nil && u.DisabledAt == nil && sm.GetInt64(ctx, sessionVersionKey) == u.SessionVersion {
+				u, err := a.SessionUser(ctx, id, sm.GetInt64(ctx, sessionVersionKey))
+				if err != nil {
+					onError(w, r, err)
+					return
+				}
+				if u != nil {
 					ctx = WithUser(ctx, u)
 				}
 			}

@@ -438,3 +438,19 @@ type ConsortiumFilter struct {
 	IDs   []int64 // only these, when not empty
 	Page  Page
 }
+
+// ConsortiumName names a consortium in lists of choices.
+type ConsortiumName struct {
+	ID    int64  `json:"id"`
+	Slug  string `json:"slug"`
+	Name  string `json:"name"`
+	Stage string `json:"stage"`
+}
+
+// Visibility says which consortia a reader may see (app derives it from
+// the reader; storage turns it into a condition).
+type Visibility struct {
+	All      bool  // staff
+	SignedIn bool  // members-only consortia too
+	UserID   int64 // private ones this person takes part in
+}

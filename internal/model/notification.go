@@ -232,3 +232,34 @@ const (
 	OutboxSent    = "sent"
 	OutboxDead    = "failed" // permanently failed, waiting for an admin
 )
+
+// OutboxStats counts messages by status and channel.
+type OutboxStats struct {
+	Pending, Sending, Sent, Failed int
+	// Retried counts messages that took more than one attempt.
+	Retried int
+	// DuplicatesSuspected counts messages a receiver may have more than
+	// once: a send was interrupted before its result was recorded, or two
+	// sends succeeded.
+	DuplicatesSuspected int
+	ByChannel           map[string]int
+	OldestPending       *time.Time
+}
+
+// DeliveryAttempt is one try at delivering an outbox message.
+type DeliveryAttempt struct {
+	At         time.Time `json:"at"`
+	Worker     string    `json:"worker"`
+	OK         bool      `json:"ok"`
+	Error      string    `json:"error,omitempty"`
+	DurationMS int64     `json:"duration_ms"`
+}
+
+// Hook is a Slack incoming webhook or a generic signed webhook.
+type Hook struct {
+	ID           int64  `json:"id"`
+	ConsortiumID *int64 `json:"consortium_id,omitempty"`
+	Kind         string `json:"kind"`
+	URL          string `json:"url"`
+	Secret       string `json:"-"`
+}

@@ -2,6 +2,10 @@ package model
 
 // Permission rules, kept in one place so the web UI and the API agree.
 
+// SignedIn reports whether u reads as a signed-in person: a disabled
+// account reads as an anonymous visitor.
+func SignedIn(u *User) bool { return u != nil && u.DisabledAt == nil }
+
 // CanManageCommunities reports whether u may create communities and manage
 // any of them (archive, affiliations of anyone).
 func CanManageCommunities(u *User) bool { return u.IsAdmin() }
@@ -28,7 +32,7 @@ func leads(u *User, affiliations []Affiliation, communityID int64) bool {
 // CanSeePeople reports whether u may list people (names and community
 // roles; see CanSeeAccountDetails for the rest): signed-in users only;
 // anonymous visitors see communities, not people.
-func CanSeePeople(u *User) bool { return u != nil && u.DisabledAt == nil }
+func CanSeePeople(u *User) bool { return SignedIn(u) }
 
 // CanSeeAccountDetails reports whether viewer may see a person's email
 // address, account role and account times (created, last sign-in,

@@ -208,7 +208,7 @@ func TestAPIRoundApplyPublishedPlaces(t *testing.T) {
 		}
 		for title, want := range map[string]string{"Apples": model.StatusUpcoming, "Bananas": model.StatusUpcoming,
 			"Cherries": model.StatusIdea, "Dates": model.StatusCandidate} {
-			in, err := e.app.Store.InitiativeByRef(t.Context(), fmt.Sprint(w.ids[title]))
+			in, err := e.store.InitiativeByRef(t.Context(), fmt.Sprint(w.ids[title]))
 			if err != nil || in.Status != want {
 				t.Fatalf("%s is %s, want %s (%v)", title, in.Status, want, err)
 			}

@@ -105,7 +105,7 @@ func BenchmarkPagesAtScale(b *testing.B) {
 			srv := httptest.NewUnstartedServer(nil)
 			srv.Start()
 			defer srv.Close()
-			h, err := server.NewServer(a, identity.NewSessions(s, false), server.NewMetrics(s.DB(), "bench"), server.Config{BaseURL: srv.URL}, log)
+			h, err := server.NewServer(a, identity.NewSessions(s.Sessions(identity.IdleTimeout), false), server.NewMetrics(s.DB(), "bench"), server.Config{BaseURL: srv.URL}, log)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -34,7 +34,7 @@ func TestForbiddenAnswersNameNobody(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		leadNorth, err := e.app.Store.UserByEmail(ctx, w.emails["north"])
+		leadNorth, err := e.store.UserByEmail(ctx, w.emails["north"])
 		if err != nil {
 			t.Fatal(err)
 		}

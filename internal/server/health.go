@@ -22,7 +22,7 @@ func handleReadyz(a *app.App) http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		if err := a.Store.Ping(ctx); err != nil {
+		if err := a.Ping(ctx); err != nil {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			_, _ = w.Write([]byte("database unreachable\n"))
 			return

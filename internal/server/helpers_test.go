@@ -80,7 +80,7 @@ func newServerEnvWith(t *testing.T, store *storage.Store, cfg server.Config) *en
 		cfg.BaseURL = e.srv.URL
 	}
 	cfg.Version = "test"
-	h, err := server.NewServer(a, identity.NewSessions(store, false), server.NewMetrics(store.DB(), "test"), cfg, log)
+	h, err := server.NewServer(a, identity.NewSessions(store.Sessions(identity.IdleTimeout), false), server.NewMetrics(store.DB(), "test"), cfg, log)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,7 +26,7 @@ func TestReadmeAPIExamplesRun(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
 		e := newServerEnv(t, s)
 		ctx := context.Background()
-		if err := demo.Seed(ctx, e.app); err != nil {
+		if err := demo.Seed(ctx, e.app, s); err != nil {
 			t.Fatal(err)
 		}
 		admin, err := s.UserByEmail(ctx, demo.AdminEmail)

@@ -101,7 +101,7 @@ func prConsortium(e *env, name, visibility string, titles []string, roles map[st
 func prCandidates(e *env, ids ...int64) {
 	e.t.Helper()
 	for _, id := range ids {
-		if err := e.app.Store.SetInitiativeStatus(context.Background(), id, model.StatusIdea, model.StatusCandidate, e.admin, "", nil); err != nil {
+		if err := e.store.SetInitiativeStatus(context.Background(), id, model.StatusIdea, model.StatusCandidate, e.admin, "", nil); err != nil {
 			e.t.Fatal(err)
 		}
 	}
@@ -476,7 +476,7 @@ func BenchmarkRoundResultsPage(b *testing.B) {
 	srv := httptest.NewUnstartedServer(nil)
 	srv.Start()
 	b.Cleanup(srv.Close)
-	h, err := server.NewServer(a, identity.NewSessions(store, false), server.NewMetrics(store.DB(), "bench"), server.Config{BaseURL: srv.URL, Version: "bench"}, log)
+	h, err := server.NewServer(a, identity.NewSessions(store.Sessions(identity.IdleTimeout), false), server.NewMetrics(store.DB(), "bench"), server.Config{BaseURL: srv.URL, Version: "bench"}, log)
 	if err != nil {
 		b.Fatal(err)
 	}

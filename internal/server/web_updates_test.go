@@ -641,7 +641,7 @@ func TestOutboxAdminPage(t *testing.T) {
 // mail is.
 func TestOutboxSaysWhenMailGoesToFiles(t *testing.T) {
 	u := newUpdatesEnv(t)
-	h, err := server.NewServer(u.app, identity.NewSessions(u.store, false), server.NewMetrics(u.store.DB(), "files"),
+	h, err := server.NewServer(u.app, identity.NewSessions(u.store.Sessions(identity.IdleTimeout), false), server.NewMetrics(u.store.DB(), "files"),
 		server.Config{BaseURL: u.srv.URL, Version: "test", Mail: "files in /var/mail/consortia"}, quietLog)
 	if err != nil {
 		t.Fatal(err)

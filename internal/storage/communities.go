@@ -188,16 +188,10 @@ func (q queries) loadTags(ctx context.Context, cs []*model.Community) error {
 	return nil
 }
 
-// TagCount is a tag with the number of active communities that carry it.
-type TagCount struct {
-	Tag   string `json:"tag"`
-	Count int    `json:"count"`
-}
-
 // CommunityTags lists the tags in use by active communities, most used first.
-func (q queries) CommunityTags(ctx context.Context) ([]TagCount, error) {
-	return collect(ctx, q, func(rows scanner) (TagCount, error) {
-		var tc TagCount
+func (q queries) CommunityTags(ctx context.Context) ([]model.TagCount, error) {
+	return collect(ctx, q, func(rows scanner) (model.TagCount, error) {
+		var tc model.TagCount
 		if err := rows.Scan(&tc.Tag, &tc.Count); err != nil {
 			return tc, err
 		}
@@ -207,17 +201,9 @@ func (q queries) CommunityTags(ctx context.Context) ([]TagCount, error) {
 		GROUP BY t.tag ORDER BY COUNT(*) DESC, t.tag LIMIT 200`)
 }
 
-// Stats holds the dashboard's counts.
-type Stats struct {
-	Communities       int `json:"communities"`
-	MemberCommunities int `json:"member_communities"`
-	People            int `json:"people"`
-	Archived          int `json:"archived"`
-}
-
 // CountStats counts communities and people in one query.
-func (q queries) CountStats(ctx context.Context) (Stats, error) {
-	var s Stats
+func (q queries) CountStats(ctx context.Context) (model.Stats, error) {
+	var s model.Stats
 	err := q.queryRow(ctx, `SELECT
 		(SELECT COUNT(*) FROM communities WHERE archived_at IS NULL),
 		(SELECT COUNT(*) FROM communities WHERE archived_at IS NULL AND tier <> ''),

@@ -180,8 +180,8 @@ func (q queries) ConsortiumByRef(ctx context.Context, ref string) (*model.Consor
 
 // ListConsortia returns a page of consortia (visibility is filtered by the
 // caller with visibleIDs) and the total.
-func (q queries) ListConsortia(ctx context.Context, f model.ConsortiumFilter, vis Visibility) ([]*model.Consortium, int, error) {
-	where, args := []string{vis.clause()}, vis.args()
+func (q queries) ListConsortia(ctx context.Context, f model.ConsortiumFilter, vis model.Visibility) ([]*model.Consortium, int, error) {
+	where, args := []string{visibilityClause(vis)}, visibilityArgs(vis)
 	if f.Stage != "" {
 		where, args = append(where, "stage = ?"), append(args, f.Stage)
 	}
@@ -209,14 +209,8 @@ func (q queries) ListConsortia(ctx context.Context, f model.ConsortiumFilter, vi
 	return out, total, q.loadConsortiumParts(ctx, out)
 }
 
-// Visibility says which consortia a reader may see.
-type Visibility struct {
-	All      bool  // staff
-	SignedIn bool  // members-only consortia too
-	UserID   int64 // private ones this person takes part in
-}
-
-func (v Visibility) clause() string {
+// visibilityClause is the condition on consortia a reader may see.
+func visibilityClause(v model.Visibility) string {
 	switch {
 	case v.All:
 		return "1=1"
@@ -227,7 +221,7 @@ func (v Visibility) clause() string {
 	return "visibility = 'public'"
 }
 
-func (v Visibility) args() []any {
+func visibilityArgs(v model.Visibility) []any {
 	if !v.All && v.SignedIn {
 		return []any{v.UserID, v.UserID, v.UserID}
 	}
@@ -235,9 +229,9 @@ func (v Visibility) args() []any {
 }
 
 // CanSeeConsortium reports whether the reader may see a consortium.
-func (q queries) CanSeeConsortium(ctx context.Context, id int64, v Visibility) (bool, error) {
+func (q queries) CanSeeConsortium(ctx context.Context, id int64, v model.Visibility) (bool, error) {
 	var n int
-	err := q.queryRow(ctx, `SELECT COUNT(*) FROM consortia WHERE id = ? AND `+v.clause(), append([]any{id}, v.args()...)...).Scan(&n)
+	err := q.queryRow(ctx, `SELECT COUNT(*) FROM consortia WHERE id = ? AND `+visibilityClause(v), append([]any{id}, visibilityArgs(v)...)...).Scan(&n)
 	return n == 1, mapError(err)
 }
 

@@ -253,17 +253,8 @@ func (q queries) AnswerRequest(ctx context.Context, requestID, userID int64, ans
 	return err
 }
 
-// Hook is a Slack incoming webhook or a generic signed webhook.
-type Hook struct {
-	ID           int64  `json:"id"`
-	ConsortiumID *int64 `json:"consortium_id,omitempty"`
-	Kind         string `json:"kind"`
-	URL          string `json:"url"`
-	Secret       string `json:"-"`
-}
-
 // AddHook stores a hook.
-func (q queries) AddHook(ctx context.Context, h *Hook) error {
+func (q queries) AddHook(ctx context.Context, h *model.Hook) error {
 	return mapError(q.queryRow(ctx, `INSERT INTO hooks (consortium_id, kind, url, secret, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
 		h.ConsortiumID, h.Kind, h.URL, h.Secret, now()).Scan(&h.ID))
 }
@@ -275,13 +266,13 @@ func (q queries) DeleteHook(ctx context.Context, id int64) error {
 }
 
 // Hooks lists the hooks of a consortium (consortiumID 0: the site-wide hooks).
-func (q queries) Hooks(ctx context.Context, consortiumID int64) ([]Hook, error) {
+func (q queries) Hooks(ctx context.Context, consortiumID int64) ([]model.Hook, error) {
 	where, args := "consortium_id = ?", []any{consortiumID}
 	if consortiumID == 0 {
 		where, args = "consortium_id IS NULL", nil
 	}
-	return collect(ctx, q, func(rows scanner) (Hook, error) {
-		var h Hook
+	return collect(ctx, q, func(rows scanner) (model.Hook, error) {
+		var h model.Hook
 		var cid sql.NullInt64
 		if err := rows.Scan(&h.ID, &cid, &h.Kind, &h.URL, &h.Secret); err != nil {
 			return h, err

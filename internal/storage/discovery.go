@@ -9,19 +9,12 @@ import (
 	"consortia/internal/model"
 )
 
-// Peer is a community suggested to a leader, with the reasons why.
-type Peer struct {
-	model.CommunityRef
-	Score   int      `json:"score"`
-	Reasons []string `json:"reasons"`
-}
-
-type peerSet map[int64]*Peer
+type peerSet map[int64]*model.Peer
 
 func (ps peerSet) add(ref model.CommunityRef, score int, reason string) {
 	p, ok := ps[ref.ID]
 	if !ok {
-		p = &Peer{CommunityRef: ref}
+		p = &model.Peer{CommunityRef: ref}
 		ps[ref.ID] = p
 	}
 	p.Score += score
@@ -33,8 +26,8 @@ func (ps peerSet) add(ref model.CommunityRef, score int, reason string) {
 	p.Reasons = append(p.Reasons, reason)
 }
 
-func (ps peerSet) top(n int) []Peer {
-	out := make([]Peer, 0, len(ps))
+func (ps peerSet) top(n int) []model.Peer {
+	out := make([]model.Peer, 0, len(ps))
 	for _, p := range ps {
 		if len(p.Reasons) > 3 {
 			p.Reasons = p.Reasons[:3]
@@ -71,7 +64,7 @@ func (q queries) collect(ctx context.Context, ps peerSet, score int, query strin
 // SimilarCommunities suggests "other communities with this problem": those
 // interested in the same initiatives, endorsing the same narratives, or
 // sharing themes. publicOnly limits initiative reasons to public ones.
-func (q queries) SimilarCommunities(ctx context.Context, communityID int64, publicOnly bool, n int) ([]Peer, error) {
+func (q queries) SimilarCommunities(ctx context.Context, communityID int64, publicOnly bool, n int) ([]model.Peer, error) {
 	ps := peerSet{}
 	pub := ""
 	if publicOnly {
@@ -103,10 +96,10 @@ func (q queries) SimilarCommunities(ctx context.Context, communityID int64, publ
 // SolvedBy suggests "communities that already solved something like this":
 // communities interested in or co-funding initiatives that are done and
 // share a theme with the given themes.
-func (q queries) SolvedBy(ctx context.Context, themes []string, excludeCommunityID int64, publicOnly bool, n int) ([]Peer, error) {
+func (q queries) SolvedBy(ctx context.Context, themes []string, excludeCommunityID int64, publicOnly bool, n int) ([]model.Peer, error) {
 	ps := peerSet{}
 	if len(themes) == 0 {
-		return []Peer{}, nil
+		return []model.Peer{}, nil
 	}
 	ph := strings.TrimSuffix(strings.Repeat("?,", len(themes)), ",")
 	args := []any{}
@@ -130,10 +123,10 @@ func (q queries) SolvedBy(ctx context.Context, themes []string, excludeCommunity
 
 // CommunitiesWithThemes suggests communities whose tags match the themes
 // but who have not said they are interested in the initiative yet.
-func (q queries) CommunitiesWithThemes(ctx context.Context, themes []string, initiativeID int64, n int) ([]Peer, error) {
+func (q queries) CommunitiesWithThemes(ctx context.Context, themes []string, initiativeID int64, n int) ([]model.Peer, error) {
 	ps := peerSet{}
 	if len(themes) == 0 {
-		return []Peer{}, nil
+		return []model.Peer{}, nil
 	}
 	ph := strings.TrimSuffix(strings.Repeat("?,", len(themes)), ",")
 	args := []any{}

@@ -367,7 +367,7 @@ func (q queries) SetInterest(ctx context.Context, initiativeID, communityID int6
 }
 
 // InitiativeThemes lists themes in use, most used first.
-func (q queries) InitiativeThemes(ctx context.Context, publicOnly bool) ([]TagCount, error) {
+func (q queries) InitiativeThemes(ctx context.Context, publicOnly bool) ([]model.TagCount, error) {
 	query := `SELECT t.theme, COUNT(*) FROM initiative_themes t JOIN initiatives i ON i.id = t.initiative_id`
 	if publicOnly {
 		query += ` WHERE i.public = ?`
@@ -377,8 +377,8 @@ func (q queries) InitiativeThemes(ctx context.Context, publicOnly bool) ([]TagCo
 	if publicOnly {
 		args = append(args, true)
 	}
-	return collect(ctx, q, func(rows scanner) (TagCount, error) {
-		var tc TagCount
+	return collect(ctx, q, func(rows scanner) (model.TagCount, error) {
+		var tc model.TagCount
 		if err := rows.Scan(&tc.Tag, &tc.Count); err != nil {
 			return tc, err
 		}

@@ -70,22 +70,9 @@ func (q queries) Retry(ctx context.Context, id int64) (int64, error) {
 	return res.RowsAffected()
 }
 
-// OutboxStats counts messages by status and channel.
-type OutboxStats struct {
-	Pending, Sending, Sent, Failed int
-	// Retried counts messages that took more than one attempt.
-	Retried int
-	// DuplicatesSuspected counts messages a receiver may have more than
-	// once: a send was interrupted before its result was recorded, or two
-	// sends succeeded.
-	DuplicatesSuspected int
-	ByChannel           map[string]int
-	OldestPending       *time.Time
-}
-
 // OutboxStatus summarizes the queue.
-func (q queries) OutboxStatus(ctx context.Context) (OutboxStats, error) {
-	st := OutboxStats{ByChannel: map[string]int{}}
+func (q queries) OutboxStatus(ctx context.Context) (model.OutboxStats, error) {
+	st := model.OutboxStats{ByChannel: map[string]int{}}
 	if err := q.eachRow(ctx, `SELECT status, channel, COUNT(*) FROM outbox GROUP BY status, channel`, nil, func(rows *sql.Rows) error {
 		var status, channel string
 		var n int

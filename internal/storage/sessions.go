@@ -30,8 +30,11 @@ type SessionStore struct {
 // expiry: a signed-in visitor's pages write at most once a minute.
 const SessionTouchEvery = time.Minute
 
-// Sessions returns the database-backed session store.
-func (s *Store) Sessions() *SessionStore { return &SessionStore{s: s} }
+// Sessions returns the database-backed session store, ending sessions
+// unused for idle (0: only their deadline ends them).
+func (s *Store) Sessions(idle time.Duration) *SessionStore {
+	return &SessionStore{s: s, IdleTimeout: idle}
+}
 
 func hashSessionToken(token string) string {
 	sum := sha256.Sum256([]byte(token))

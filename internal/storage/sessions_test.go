@@ -15,8 +15,7 @@ import (
 func TestSessionIdleExpiryTouchedOncePerMinute(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
 		clock := time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
-		st := s.Sessions()
-		st.IdleTimeout = 10 * time.Minute
+		st := s.Sessions(10 * time.Minute)
 		st.Clock = func() time.Time { return clock }
 		var writes atomic.Int64
 		ctx := storage.WithWriteCounter(context.Background(), &writes)
@@ -56,8 +55,7 @@ func TestSessionIdleExpiryTouchedOncePerMinute(t *testing.T) {
 func TestSessionEndsAtDeadline(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
 		clock := time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
-		st := s.Sessions()
-		st.IdleTimeout = 10 * time.Minute
+		st := s.Sessions(10 * time.Minute)
 		st.Clock = func() time.Time { return clock }
 		ctx := context.Background()
 		if err := st.CommitCtx(ctx, "tok", []byte("data"), clock.Add(15*time.Minute)); err != nil {

@@ -119,7 +119,7 @@ func TestConcurrentWriters(t *testing.T) {
 func TestSessionsAreHashed(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
-		st := s.Sessions()
+		st := s.Sessions(0)
 		if err := st.CommitCtx(ctx, "secret-token", []byte("data"), time.Now().Add(time.Hour)); err != nil {
 			t.Fatal(err)
 		}

@@ -2,32 +2,23 @@ package storage
 
 import (
 	"context"
-	"time"
 
 	"consortia/internal/model"
 )
 
 // VisibleUpdates lists posted updates a reader may see, newest first: the
 // ones for all member communities and those of the consortia vis allows.
-func (q queries) VisibleUpdates(ctx context.Context, vis Visibility, limit int) ([]model.Event, error) {
+func (q queries) VisibleUpdates(ctx context.Context, vis model.Visibility, limit int) ([]model.Event, error) {
 	return collect(ctx, q, scanEvent, `SELECT e.id, e.kind, e.audience, e.consortium_id, COALESCE(c.name, ''), e.title, e.body, e.url, e.importance,
 		e.request_id, e.actor_name, e.created_at FROM events e LEFT JOIN consortia c ON c.id = e.consortium_id
-		WHERE e.kind = ? AND (e.audience = 'all_members' OR e.consortium_id IN (SELECT id FROM consortia WHERE `+vis.clause()+`))
-		ORDER BY e.id DESC LIMIT ?`, append(append([]any{model.EventUpdatePosted}, vis.args()...), limit)...)
-}
-
-// ConsortiumName names a consortium in lists of choices.
-type ConsortiumName struct {
-	ID    int64  `json:"id"`
-	Slug  string `json:"slug"`
-	Name  string `json:"name"`
-	Stage string `json:"stage"`
+		WHERE e.kind = ? AND (e.audience = 'all_members' OR e.consortium_id IN (SELECT id FROM consortia WHERE `+visibilityClause(vis)+`))
+		ORDER BY e.id DESC LIMIT ?`, append(append([]any{model.EventUpdatePosted}, visibilityArgs(vis)...), limit)...)
 }
 
 // ConsortiaOfUser lists the consortia a person takes part in — through a
 // member community they belong to, as a supporter, or because they chose
 // a preference for it — or, with all, every consortium; by name.
-func (q queries) ConsortiaOfUser(ctx context.Context, userID int64, all bool) ([]ConsortiumName, error) {
+func (q queries) ConsortiaOfUser(ctx context.Context, userID int64, all bool) ([]model.ConsortiumName, error) {
 	where, args := "1=1", []any(nil)
 	if !all {
 		where = `id IN (SELECT m.consortium_id FROM consortium_members m JOIN affiliations a ON a.community_id = m.community_id
@@ -36,8 +27,8 @@ func (q queries) ConsortiaOfUser(ctx context.Context, userID int64, all bool) ([
 			OR id IN (SELECT consortium_id FROM preferences WHERE user_id = ?)`
 		args = []any{userID, userID, userID}
 	}
-	return collect(ctx, q, func(rows scanner) (ConsortiumName, error) {
-		var c ConsortiumName
+	return collect(ctx, q, func(rows scanner) (model.ConsortiumName, error) {
+		var c model.ConsortiumName
 		if err := rows.Scan(&c.ID, &c.Slug, &c.Name, &c.Stage); err != nil {
 			return c, err
 		}
@@ -45,19 +36,10 @@ func (q queries) ConsortiaOfUser(ctx context.Context, userID int64, all bool) ([
 	}, `SELECT id, slug, name, stage FROM consortia WHERE `+where+` ORDER BY name, id`, args...)
 }
 
-// DeliveryAttempt is one try at delivering an outbox message.
-type DeliveryAttempt struct {
-	At         time.Time `json:"at"`
-	Worker     string    `json:"worker"`
-	OK         bool      `json:"ok"`
-	Error      string    `json:"error,omitempty"`
-	DurationMS int64     `json:"duration_ms"`
-}
-
 // DeliveryAttempts lists the attempts at delivering a message, oldest first.
-func (q queries) DeliveryAttempts(ctx context.Context, outboxID int64) ([]DeliveryAttempt, error) {
-	return collect(ctx, q, func(rows scanner) (DeliveryAttempt, error) {
-		var a DeliveryAttempt
+func (q queries) DeliveryAttempts(ctx context.Context, outboxID int64) ([]model.DeliveryAttempt, error) {
+	return collect(ctx, q, func(rows scanner) (model.DeliveryAttempt, error) {
+		var a model.DeliveryAttempt
 		if err := rows.Scan(&a.At, &a.Worker, &a.OK, &a.Error, &a.DurationMS); err != nil {
 			return a, err
 		}

@@ -23,7 +23,7 @@ func (ui *UI) accountPage(r *http.Request) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	tokens, err := ui.app.Store.ListAPITokens(r.Context(), u.ID)
+	tokens, err := ui.app.APITokens(r.Context(), u)
 	if err != nil {
 		return nil, err
 	}

@@ -200,7 +200,7 @@ func (ui *UI) AdminAudit() http.Handler {
 			ui.Error(w, r, err)
 			return
 		}
-		actions, err := ui.app.Store.AuditActions(r.Context())
+		actions, err := ui.app.AuditActions(r.Context(), user(r))
 		if err != nil {
 			ui.Error(w, r, err)
 			return

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"consortia/internal/model"
-	"consortia/internal/storage"
 )
 
 type communitiesData struct {
@@ -16,7 +15,7 @@ type communitiesData struct {
 	Page    int
 	Pages   int
 	Filter  model.CommunityFilter
-	Tags    []storage.TagCount
+	Tags    []model.TagCount
 	CanEdit bool
 }
 
@@ -31,7 +30,7 @@ func (ui *UI) Communities() http.Handler {
 			ui.Error(w, r, err)
 			return
 		}
-		tags, err := ui.app.Store.CommunityTags(r.Context())
+		tags, err := ui.app.CommunityTags(r.Context())
 		if err != nil {
 			ui.Error(w, r, err)
 			return
@@ -51,8 +50,8 @@ type communityData struct {
 	Consortia []communityConsortium
 	// Discovery: other communities with this problem, and communities
 	// that already solved something like it, each with reasons.
-	Similar []storage.Peer
-	Solved  []storage.Peer
+	Similar []model.Peer
+	Solved  []model.Peer
 }
 
 // communityConsortium is a consortium a community is a member of.
@@ -82,11 +81,7 @@ func (ui *UI) Community() http.Handler {
 		for _, m := range members {
 			d.Consortia = append(d.Consortia, communityConsortium{Consortium: byID[m.ConsortiumID], Member: m})
 		}
-		if d.Similar, err = ui.app.Store.SimilarCommunities(ctx, v.ID, u == nil, 6); err != nil {
-			ui.Error(w, r, err)
-			return
-		}
-		if d.Solved, err = ui.app.Store.SolvedBy(ctx, v.Tags, v.ID, u == nil, 6); err != nil {
+		if d.Similar, d.Solved, err = ui.app.CommunityPeers(ctx, u, v.Community); err != nil {
 			ui.Error(w, r, err)
 			return
 		}

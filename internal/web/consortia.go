@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -31,28 +30,6 @@ type consortiaData struct {
 	Mine     bool
 }
 
-// myConsortiumIDs lists the consortia that communities u belongs to are
-// current members of.
-func (ui *UI) myConsortiumIDs(ctx context.Context, u *model.User) ([]int64, error) {
-	affs, err := ui.app.Store.AffiliationsOfUser(ctx, u.ID)
-	if err != nil {
-		return nil, err
-	}
-	var ids []int64
-	for _, a := range affs {
-		members, err := ui.app.Store.MembershipsOfCommunity(ctx, a.CommunityID)
-		if err != nil {
-			return nil, err
-		}
-		for _, m := range members {
-			if !slices.Contains(ids, m.ConsortiumID) {
-				ids = append(ids, m.ConsortiumID)
-			}
-		}
-	}
-	return ids, nil
-}
-
 // Consortia lists the consortia the reader may see, by stage.
 func (ui *UI) Consortia() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -64,7 +41,7 @@ func (ui *UI) Consortia() http.Handler {
 		var err error
 		if mine {
 			// The consortia the reader's communities are members of.
-			if f.IDs, err = ui.myConsortiumIDs(ctx, u); err != nil {
+			if f.IDs, err = ui.app.MyConsortiumIDs(ctx, u); err != nil {
 				ui.Error(w, r, err)
 				return
 			}
@@ -235,7 +212,7 @@ func (ui *UI) consortiumPage(r *http.Request) (*Page, error) {
 				d.Manageable = append(d.Manageable, m)
 			}
 		}
-		if d.SpeakFor, err = ui.app.Store.AffiliationsOfUser(ctx, u.ID); err != nil {
+		if d.SpeakFor, err = ui.app.MyAffiliations(ctx, u); err != nil {
 			return nil, err
 		}
 	}

@@ -75,13 +75,13 @@ func (ui *UI) demoPage(r *http.Request) (*Page, error) {
 		}
 	}
 	if u != nil && !model.Closed(c.Stage) {
-		members, err := ui.app.Store.Members(ctx, c.ID, false)
+		members, err := ui.app.ConsortiumMembers(ctx, u, c.ID, false)
 		if err != nil {
 			return nil, err
 		}
 		led := map[int64]bool{}
 		if !u.IsAdmin() {
-			leads, err := ui.leadAffiliations(ctx, u)
+			leads, err := ui.app.MyLeadAffiliations(ctx, u)
 			if err != nil {
 				return nil, err
 			}

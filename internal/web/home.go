@@ -5,13 +5,12 @@ import (
 
 	"consortia/internal/app"
 	"consortia/internal/model"
-	"consortia/internal/storage"
 )
 
 type homeData struct {
-	Stats        storage.Stats
+	Stats        model.Stats
 	Recent       []*model.Community
-	Tags         []storage.TagCount
+	Tags         []model.TagCount
 	Affiliations []model.Affiliation
 	Activity     []model.AuditEntry
 	// What everyone may see of the consortia and the co-funding, so a
@@ -32,7 +31,7 @@ func (ui *UI) Home() http.Handler {
 		u := user(r)
 		var d homeData
 		var err error
-		if d.Stats, err = ui.app.Store.CountStats(ctx); err != nil {
+		if d.Stats, err = ui.app.SiteStats(ctx); err != nil {
 			ui.Error(w, r, err)
 			return
 		}
@@ -52,7 +51,7 @@ func (ui *UI) Home() http.Handler {
 			return
 		}
 		d.Goals, d.MoreGoals = goals[:min(len(goals), homeGoals)], len(goals) > homeGoals
-		if d.Tags, err = ui.app.Store.CommunityTags(ctx); err != nil {
+		if d.Tags, err = ui.app.CommunityTags(ctx); err != nil {
 			ui.Error(w, r, err)
 			return
 		}
@@ -60,7 +59,7 @@ func (ui *UI) Home() http.Handler {
 			d.Tags = d.Tags[:16]
 		}
 		if u != nil {
-			if d.Affiliations, err = ui.app.Store.AffiliationsOfUser(ctx, u.ID); err != nil {
+			if d.Affiliations, err = ui.app.MyAffiliations(ctx, u); err != nil {
 				ui.Error(w, r, err)
 				return
 			}

@@ -11,7 +11,6 @@ import (
 
 	"consortia/internal/app"
 	"consortia/internal/model"
-	"consortia/internal/storage"
 )
 
 // statusOptions are the choices of the initiative list's status filter.
@@ -38,7 +37,7 @@ type initiativesData struct {
 	Theme         string
 	Narrative     string
 	Consortium    string
-	Themes        []storage.TagCount
+	Themes        []model.TagCount
 	Narratives    []*model.Narrative
 	Consortia     []*model.Consortium
 	SignedIn      bool
@@ -63,7 +62,7 @@ func (ui *UI) initiativesPage(r *http.Request) (*Page, error) {
 	}
 	d.Page, d.Pages = f.Page.Normalize().Number, f.Page.Pages(d.Total)
 	if d.IsAdmin {
-		if d.Rate, err = ui.app.Store.BlendedRate(ctx); err != nil {
+		if d.Rate, err = ui.app.BlendedRate(ctx); err != nil {
 			return nil, err
 		}
 	}
@@ -196,7 +195,7 @@ func (ui *UI) initiativePage(r *http.Request, ref string) (*Page, error) {
 		if d.InterestChoices, err = ui.actingChoices(ctx, u, func(id int64) bool { return interested[id] }); err != nil {
 			return nil, err
 		}
-		leads, err := ui.leadAffiliations(ctx, u)
+		leads, err := ui.app.MyLeadAffiliations(ctx, u)
 		if err != nil {
 			return nil, err
 		}
@@ -471,7 +470,7 @@ func (ui *UI) NewInitiativeForm() http.Handler {
 			ui.Error(w, r, err)
 			return
 		}
-		rate, err := ui.app.Store.BlendedRate(r.Context())
+		rate, err := ui.app.BlendedRate(r.Context())
 		if err != nil {
 			ui.Error(w, r, err)
 			return
@@ -494,7 +493,7 @@ func (ui *UI) CreateInitiative() http.Handler {
 			ui.Error(w, r, err)
 			return
 		}
-		rate, err := ui.app.Store.BlendedRate(r.Context())
+		rate, err := ui.app.BlendedRate(r.Context())
 		if err != nil {
 			ui.Error(w, r, err)
 			return
@@ -534,7 +533,7 @@ func (ui *UI) EditInitiativeForm() http.Handler {
 			ui.Error(w, r, denied(r, "Only staff, or the author while it is an idea, can edit this initiative."))
 			return
 		}
-		rate, err := ui.app.Store.BlendedRate(r.Context())
+		rate, err := ui.app.BlendedRate(r.Context())
 		if err != nil {
 			ui.Error(w, r, err)
 			return
@@ -569,7 +568,7 @@ func (ui *UI) UpdateInitiative() http.Handler {
 			ui.Error(w, r, err)
 			return
 		}
-		rate, err := ui.app.Store.BlendedRate(r.Context())
+		rate, err := ui.app.BlendedRate(r.Context())
 		if err != nil {
 			ui.Error(w, r, err)
 			return

@@ -105,7 +105,7 @@ func (ui *UI) narrativePage(r *http.Request) (*Page, error) {
 		if d.EndorseChoice, err = ui.actingChoices(ctx, u, func(id int64) bool { return endorsing[id] }); err != nil {
 			return nil, err
 		}
-		leads, err := ui.leadAffiliations(ctx, u)
+		leads, err := ui.app.MyLeadAffiliations(ctx, u)
 		if err != nil {
 			return nil, err
 		}

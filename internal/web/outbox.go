@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"consortia/internal/model"
-	"consortia/internal/storage"
 )
 
 // outboxFilters are the tabs of the outbox page, in order.
@@ -24,7 +23,7 @@ type outboxTab struct {
 }
 
 type outboxData struct {
-	Stats   storage.OutboxStats
+	Stats   model.OutboxStats
 	Tabs    []outboxTab
 	Status  string
 	Items   []*model.OutboxMessage
@@ -94,7 +93,7 @@ type headerLine struct{ Name, Value string }
 
 type outboxMessageData struct {
 	Message  *model.OutboxMessage
-	Attempts []storage.DeliveryAttempt
+	Attempts []model.DeliveryAttempt
 	Headers  []headerLine
 	Payload  string // indented JSON of Slack and webhook posts
 	Mail     string

@@ -37,8 +37,12 @@ func (ui *UI) requestPage(r *http.Request) (*Page, error) {
 	}
 	d := &requestData{Request: req, Past: req.Deadline != nil && time.Now().After(*req.Deadline)}
 	if req.ConsortiumID != nil {
-		if c, err := ui.app.Store.ConsortiumByRef(ctx, strconv.FormatInt(*req.ConsortiumID, 10)); err == nil {
-			d.Consortium = c
+		list, _, err := ui.app.ListConsortia(ctx, u, model.ConsortiumFilter{IDs: []int64{*req.ConsortiumID}, Page: model.Page{Size: 1}})
+		if err != nil {
+			return nil, err
+		}
+		if len(list) == 1 {
+			d.Consortium = list[0]
 		}
 	}
 	index := map[string]int{}

@@ -14,7 +14,6 @@ import (
 
 	"consortia/internal/model"
 	"consortia/internal/problem"
-	"consortia/internal/storage"
 )
 
 // roadmapFuncs are the template helpers of the roadmap, initiative,
@@ -274,24 +273,6 @@ func (ui *UI) allCommunities(ctx context.Context, u *model.User) ([]*model.Commu
 	return out, nil
 }
 
-// leadAffiliations returns the communities u leads.
-func (ui *UI) leadAffiliations(ctx context.Context, u *model.User) ([]model.Affiliation, error) {
-	if u == nil {
-		return nil, nil
-	}
-	affs, err := ui.app.Store.AffiliationsOfUser(ctx, u.ID)
-	if err != nil {
-		return nil, err
-	}
-	var out []model.Affiliation
-	for _, a := range affs {
-		if a.Role == model.AffiliationLead {
-			out = append(out, a)
-		}
-	}
-	return out, nil
-}
-
 // choice is a community someone may act for in a form.
 type choice struct {
 	Ref  string
@@ -314,7 +295,7 @@ func (ui *UI) actingChoices(ctx context.Context, u *model.User, skip func(id int
 		}
 		return out, nil
 	}
-	leads, err := ui.leadAffiliations(ctx, u)
+	leads, err := ui.app.MyLeadAffiliations(ctx, u)
 	if err != nil {
 		return nil, err
 	}
@@ -399,7 +380,7 @@ type roadmapColumn struct {
 
 type roadmapData struct {
 	Columns    []roadmapColumn
-	Themes     []storage.TagCount
+	Themes     []model.TagCount
 	Narratives []*model.Narrative
 	Consortia  []*model.Consortium
 	Theme      string
@@ -436,9 +417,9 @@ func initiativeFilter(q url.Values, narratives []*model.Narrative, consortia []*
 }
 
 // filterChoices loads what the filter selects offer.
-func (ui *UI) filterChoices(r *http.Request) ([]storage.TagCount, []*model.Narrative, []*model.Consortium, error) {
+func (ui *UI) filterChoices(r *http.Request) ([]model.TagCount, []*model.Narrative, []*model.Consortium, error) {
 	ctx, u := r.Context(), user(r)
-	themes, err := ui.app.Store.InitiativeThemes(ctx, u == nil)
+	themes, err := ui.app.InitiativeThemes(ctx, u)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -561,7 +542,7 @@ func (p *Page) MyConsortia() []*model.Consortium {
 		return nil
 	}
 	ctx := p.req.Context()
-	ids, err := p.ui.myConsortiumIDs(ctx, p.User)
+	ids, err := p.ui.app.MyConsortiumIDs(ctx, p.User)
 	if err == nil && len(ids) > 0 {
 		var list []*model.Consortium
 		list, _, err = p.ui.app.ListConsortia(ctx, p.User, model.ConsortiumFilter{IDs: ids, Page: model.Page{Size: model.MaxPageSize}})

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"strconv"
 
 	"consortia/internal/model"
 )
@@ -10,7 +11,7 @@ import (
 // to a consortium's timeline (who closed it only for signed-in readers, as
 // for stage changes).
 func (ui *UI) roundClosesInTimeline(ctx context.Context, u *model.User, d *consortiumData) error {
-	rounds, err := ui.app.Store.RoundsOf(ctx, d.ID)
+	_, rounds, err := ui.app.Rounds(ctx, u, strconv.FormatInt(d.ID, 10))
 	if err != nil {
 		return err
 	}
@@ -18,11 +19,8 @@ func (ui *UI) roundClosesInTimeline(ctx context.Context, u *model.User, d *conso
 		if r.ClosedEarlyAt == nil {
 			continue
 		}
-		item := timelineItem{At: *r.ClosedEarlyAt, Kind: "round", Title: "Round “" + r.Title + "” closed early", Reason: r.CloseReason}
-		if u != nil {
-			item.By = r.ClosedEarlyBy
-		}
-		d.Timeline = append(d.Timeline, item)
+		d.Timeline = append(d.Timeline, timelineItem{At: *r.ClosedEarlyAt, Kind: "round", Title: "Round “" + r.Title + "” closed early",
+			Reason: r.CloseReason, By: r.ClosedEarlyBy}) // app names who closed it to signed-in readers only
 	}
 	return nil
 }

@@ -118,7 +118,7 @@ func (ui *UI) roundsPage(r *http.Request) (*Page, error) {
 	}
 	p := ui.page(r, "Prioritization rounds · "+c.Name, "consortia", d)
 	if d.CanManage && !d.Closed {
-		members, err := ui.app.Store.Members(ctx, c.ID, false)
+		members, err := ui.app.ConsortiumMembers(ctx, u, c.ID, false)
 		if err != nil {
 			return nil, err
 		}
@@ -281,7 +281,7 @@ func (ui *UI) roundFormPage(r *http.Request) (*Page, error) {
 		return nil, err
 	}
 	d := &roundFormData{RoundView: v, Candidates: v.Consortium.Initiatives, Locked: v.BallotCount > 0 || len(v.Cast) > 0}
-	members, err := ui.app.Store.Members(ctx, v.ConsortiumID, false)
+	members, err := ui.app.ConsortiumMembers(ctx, u, v.ConsortiumID, false)
 	if err != nil {
 		return nil, err
 	}
@@ -434,7 +434,7 @@ func (ui *UI) roundPage(r *http.Request, failed string) (*Page, error) {
 	d := &roundData{RoundView: v, CanManage: u.IsAdmin(), Ranked: v.BallotType == model.BallotRanked,
 		Upcoming: "/roadmap?consortium=" + url.QueryEscape(v.ConsortiumSlug) + "#col-upcoming"}
 	d.Steps = roundSteps(v)
-	members, err := ui.app.Store.Members(ctx, v.ConsortiumID, true)
+	members, err := ui.app.ConsortiumMembers(ctx, u, v.ConsortiumID, true)
 	if err != nil {
 		return nil, err
 	}

@@ -13,7 +13,6 @@ import (
 
 	"consortia/internal/markdown"
 	"consortia/internal/model"
-	"consortia/internal/storage"
 )
 
 // updateItem is a posted update with the request it carries, if any.
@@ -73,7 +72,7 @@ func maskURL(raw string) string {
 	return u.Scheme + "://" + u.Host + "/…" + tail
 }
 
-func hookViews(hooks []storage.Hook) []hookView {
+func hookViews(hooks []model.Hook) []hookView {
 	out := make([]hookView, len(hooks))
 	for i, h := range hooks {
 		out[i] = hookView{ID: h.ID, Kind: h.Kind, URL: maskURL(h.URL)}
