@@ -175,27 +175,27 @@ func (a *App) TestingCalls(ctx context.Context, actor *model.User, initiativeRef
 	if err := requireSignIn(actor); err != nil {
 		return nil, err
 	}
-	in, err := a.Store.InitiativeByRef(ctx, initiativeRef)
+	in, err := a.store.InitiativeByRef(ctx, initiativeRef)
 	if err != nil {
 		return nil, err
 	}
 	if !canSeeInitiative(actor, in) {
 		return nil, model.NotFound(model.EntityInitiative, initiativeRef)
 	}
-	return a.Store.TestingCallsOf(ctx, []int64{in.ID})
+	return a.store.TestingCallsOf(ctx, []int64{in.ID})
 }
 
 // GetTestingCall returns a call with what the reader may do on it.
 func (a *App) GetTestingCall(ctx context.Context, actor *model.User, id int64) (*TestingCallView, error) {
-	c, _, err := testingCall(ctx, a.Store, actor, id)
+	c, _, err := testingCall(ctx, a.store, actor, id)
 	if err != nil {
 		return nil, err
 	}
-	feedback, err := a.Store.FeedbackOf(ctx, []int64{c.ID})
+	feedback, err := a.store.FeedbackOf(ctx, []int64{c.ID})
 	if err != nil {
 		return nil, err
 	}
-	affs, err := a.Store.AffiliationsOfUser(ctx, actor.ID)
+	affs, err := a.store.AffiliationsOfUser(ctx, actor.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -238,7 +238,7 @@ func (a *App) enrolChoices(ctx context.Context, actor *model.User, c *model.Test
 	if len(led) == 0 {
 		return nil, nil
 	}
-	candidates, err := a.Store.TestingCandidates(ctx, []int64{c.InitiativeID})
+	candidates, err := a.store.TestingCandidates(ctx, []int64{c.InitiativeID})
 	if err != nil {
 		return nil, err
 	}
@@ -249,7 +249,7 @@ func (a *App) enrolChoices(ctx context.Context, actor *model.User, c *model.Test
 			continue
 		}
 		seen[m.CommunityID] = true
-		people, err := a.Store.AffiliationsOfCommunity(ctx, m.CommunityID)
+		people, err := a.store.AffiliationsOfCommunity(ctx, m.CommunityID)
 		if err != nil {
 			return nil, err
 		}
