@@ -295,15 +295,15 @@ type ProposalView struct {
 // GetProposal returns a proposal the actor may see; initiatives the actor
 // may not see are left out.
 func (a *App) GetProposal(ctx context.Context, actor *model.User, id int64) (*ProposalView, error) {
-	p, err := loadVisibleProposal(ctx, a.Store, actor, id)
+	p, err := loadVisibleProposal(ctx, a.store, actor, id)
 	if err != nil {
 		return nil, err
 	}
 	v := &ProposalView{Proposal: p, Initiatives: []model.ProposalInitiative{}, Communities: []model.ProposalCommunity{}, Next: []string{}}
-	if v.CanEdit, err = canEditProposal(ctx, a.Store, actor, p); err != nil {
+	if v.CanEdit, err = canEditProposal(ctx, a.store, actor, p); err != nil {
 		return nil, err
 	}
-	inis, err := a.Store.ProposalInitiatives(ctx, []int64{id})
+	inis, err := a.store.ProposalInitiatives(ctx, []int64{id})
 	if err != nil {
 		return nil, err
 	}
@@ -316,14 +316,14 @@ func (a *App) GetProposal(ctx context.Context, actor *model.User, id int64) (*Pr
 	if err := a.initiativeRates(ctx, v.Initiatives); err != nil {
 		return nil, err
 	}
-	coms, err := a.Store.ProposalCommunities(ctx, []int64{id})
+	coms, err := a.store.ProposalCommunities(ctx, []int64{id})
 	if err != nil {
 		return nil, err
 	}
 	if coms[id] != nil {
 		v.Communities = coms[id]
 	}
-	if v.History, err = a.Store.ProposalHistory(ctx, id); err != nil {
+	if v.History, err = a.store.ProposalHistory(ctx, id); err != nil {
 		return nil, err
 	}
 	if actor == nil {
@@ -341,7 +341,7 @@ func (a *App) GetProposal(ctx context.Context, actor *model.User, id int64) (*Pr
 // initiativeRates fills in the blended rate for initiatives without a rate
 // of their own.
 func (a *App) initiativeRates(ctx context.Context, list []model.ProposalInitiative) error {
-	rate, err := a.Store.BlendedRate(ctx)
+	rate, err := a.store.BlendedRate(ctx)
 	if err != nil {
 		return err
 	}
@@ -364,14 +364,14 @@ type ProposalFilter struct {
 func (a *App) ListProposals(ctx context.Context, actor *model.User, f ProposalFilter) ([]*model.Proposal, error) {
 	var sf storage.ProposalFilter
 	if f.Consortium != "" {
-		c, err := loadVisibleConsortium(ctx, a.Store, actor, f.Consortium)
+		c, err := loadVisibleConsortium(ctx, a.store, actor, f.Consortium)
 		if err != nil {
 			return nil, err
 		}
 		sf.ConsortiumID = c.ID
 	}
 	if f.Initiative != "" {
-		in, err := a.Store.InitiativeByRef(ctx, f.Initiative)
+		in, err := a.store.InitiativeByRef(ctx, f.Initiative)
 		if err != nil || !canSeeInitiative(actor, in) {
 			return nil, model.NotFound(model.EntityInitiative, f.Initiative)
 		}
@@ -380,7 +380,7 @@ func (a *App) ListProposals(ctx context.Context, actor *model.User, f ProposalFi
 	if f.Open {
 		sf.Statuses = []string{model.ProposalIdea, model.ProposalDrafting}
 	}
-	list, err := a.Store.ListProposals(ctx, proposalReader(actor), sf)
+	list, err := a.store.ListProposals(ctx, proposalReader(actor), sf)
 	if err != nil {
 		return nil, err
 	}
@@ -406,7 +406,7 @@ func (a *App) ProposalToDos(ctx context.Context, actor *model.User) ([]ProposalT
 	if actor == nil || actor.DisabledAt != nil {
 		return out, nil
 	}
-	owned, err := a.Store.SectionsOwnedBy(ctx, actor.ID)
+	owned, err := a.store.SectionsOwnedBy(ctx, actor.ID)
 	if err != nil {
 		return nil, err
 	}
