@@ -13,7 +13,7 @@ import (
 // signedInReads are the reads that need a signed-in caller; every other
 // read is open to visitors, who see what is public.
 var signedInReads = map[string]bool{
-	"get-me": true, "get-preferences": true, "list-people": true, "get-person": true,
+	"get-me": true, "get-my-todo": true, "get-preferences": true, "list-people": true, "get-person": true,
 	"get-pledge": true, "get-request": true, "list-audit": true, "list-outbox": true,
 	"list-testing-calls": true, "get-testing-call": true, "list-testing-feedback": true,
 }

@@ -32,7 +32,8 @@ var descriptions = map[string]string{
 	"list-testing-feedback":   "Lists a testing call's reports, oldest first. Staff and the people of the enrolled communities see them; other signed-in callers get an empty list (the call's summary counts them).",
 	"update-testing-feedback": "Changes a report: its author (or staff) may change what it says while the call is open; staff respond and mark it addressed, and the author is told.",
 
-	"get-me": "Returns the person the bearer token belongs to, with their role and the communities they belong to.",
+	"get-me":      "Returns the person the bearer token belongs to, with their role and the communities they belong to.",
+	"get-my-todo": "Lists what waits for the signed-in person, each with the page where it is done: ballots their communities can still cast, questions from staff awaiting their answer, demos their communities have not reacted to, meetings in the next 14 days they have not answered, and more kinds as features add them. Soonest due first.",
 
 	"list-communities":   "Lists member communities, filtered by search text, theme, kind or membership tier, a page at a time. Visitors see active communities only; staff may include archived ones.",
 	"create-community":   "Creates a member community. Staff only. The slug is derived from the name unless given and must be unique.",

@@ -15,6 +15,7 @@ func (h *Handler) routes(api huma.API) {
 			MaxBodyBytes: MaxBodyBytes, Security: security(id, method)}
 	}
 	huma.Register(api, op("get-me", http.MethodGet, "/me", "The signed-in person", "People"), h.getMe)
+	huma.Register(api, op("get-my-todo", http.MethodGet, "/me/todo", "What needs you: the signed-in person's to-dos", "People"), h.getMyTodo)
 
 	huma.Register(api, op("list-communities", http.MethodGet, "/communities", "List communities", "Communities"), h.listCommunities)
 	create := op("create-community", http.MethodPost, "/communities", "Create a community (staff)", "Communities")

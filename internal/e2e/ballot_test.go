@@ -20,32 +20,13 @@ func TestBrowserRankedBallot(t *testing.T) {
 	s := startSite(t)
 	ctx := context.Background()
 	now := time.Now()
-	lead, err := s.app.CreateUser(ctx, nil, model.UserInput{Email: "lead@example.org", Name: "Lee Lead", Role: model.RoleMember}, adminPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.app.CreateCommunity(ctx, s.admin, model.CommunityInput{Slug: "alpha", Name: "Alpha", Kind: "university"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.app.SetAffiliation(ctx, s.admin, "alpha", lead.Email, model.AffiliationLead); err != nil {
-		t.Fatal(err)
-	}
+	titles := []string{"Apples", "Bananas", "Cherries"}
+	lead, c, ins := s.memberLead(t, "Fruit", model.RoleReactPrioritize, titles...)
 	ids := map[string]int64{}
 	var all []int64
-	for _, title := range []string{"Apples", "Bananas", "Cherries"} {
-		in, err := s.app.CreateInitiative(ctx, s.admin, model.InitiativeInput{Title: title, Public: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids[title] = in.ID
-		all = append(all, in.ID)
-	}
-	c, err := s.app.ProposeConsortium(ctx, s.admin, model.ConsortiumInput{Name: "Fruit", Problem: "Which first?", InitiativeIDs: all})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.app.Join(ctx, s.admin, c.Slug, "alpha", model.MemberInput{Roles: []string{model.RoleReactPrioritize}}); err != nil {
-		t.Fatal(err)
+	for i, title := range titles {
+		ids[title] = ins[i].ID
+		all = append(all, ins[i].ID)
 	}
 	open := func(bt string) int64 {
 		r, err := s.app.CreateRound(ctx, s.admin, c.Slug, model.RoundInput{Quarter: "2030-Q1", BallotType: bt, DotPoints: 10,

@@ -19,27 +19,8 @@ import (
 func TestBrowserPledgeConditionBuilder(t *testing.T) {
 	s := startSite(t)
 	ctx := context.Background()
-	lead, err := s.app.CreateUser(ctx, nil, model.UserInput{Email: "lead@example.org", Name: "Lee Lead", Role: model.RoleMember}, adminPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.app.CreateCommunity(ctx, s.admin, model.CommunityInput{Slug: "alpha", Name: "Alpha", Kind: "university"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.app.SetAffiliation(ctx, s.admin, "alpha", lead.Email, model.AffiliationLead); err != nil {
-		t.Fatal(err)
-	}
-	in, err := s.app.CreateInitiative(ctx, s.admin, model.InitiativeInput{Title: "Per-course resource quotas", Public: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := s.app.ProposeConsortium(ctx, s.admin, model.ConsortiumInput{Name: "Quotas", Problem: "Courses share a hub.", InitiativeIDs: []int64{in.ID}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.app.Join(ctx, s.admin, c.Slug, "alpha", model.MemberInput{Roles: []string{model.RoleCoFund}}); err != nil {
-		t.Fatal(err)
-	}
+	lead, _, ins := s.memberLead(t, "Quotas", model.RoleCoFund, "Per-course resource quotas")
+	in := ins[0]
 	g, err := s.app.CreateGoal(ctx, s.admin, model.FundingGoalInput{InitiativeRef: in.Slug, Amount: 3_000_000, Currency: "USD"})
 	if err != nil {
 		t.Fatal(err)

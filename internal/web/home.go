@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"consortia/internal/app"
@@ -19,6 +20,8 @@ type homeData struct {
 	MoreConsortia bool
 	Goals         []app.GoalSummary
 	MoreGoals     bool
+	// Todos is what waits for the signed-in person; the page leads with it.
+	Todos []model.Todo
 }
 
 // homeConsortia and homeGoals are how many of each the home page shows.
@@ -59,6 +62,11 @@ func (ui *UI) Home() http.Handler {
 			d.Tags = d.Tags[:16]
 		}
 		if u != nil {
+			if d.Todos, err = ui.app.Todos(ctx, u); err != nil {
+				ui.Error(w, r, err)
+				return
+			}
+			r = r.WithContext(context.WithValue(ctx, todosKey{}, d.Todos))
 			if d.Affiliations, err = ui.app.MyAffiliations(ctx, u); err != nil {
 				ui.Error(w, r, err)
 				return

@@ -210,6 +210,9 @@ type Page struct {
 	Message string            // form-level error
 	Form    url.Values        // submitted values, to refill forms
 	Data    any
+	// TodoCount is how many to-dos wait for the signed-in person (the
+	// number beside "Dashboard" in the menu).
+	TodoCount int
 	// ui and req let sections of a page load their own data (see
 	// Page.InitiativeFunding in funding.go).
 	ui  *UI
@@ -223,8 +226,10 @@ func (p *Page) Err(field string) string { return p.Errors[field] }
 func (p *Page) Value(field string) string { return p.Form.Get(field) }
 
 func (ui *UI) page(r *http.Request, title, nav string, data any) *Page {
-	return &Page{Title: title, Nav: nav, User: identity.User(r.Context()), Demo: ui.cfg.Demo, Version: ui.cfg.Version,
+	p := &Page{Title: title, Nav: nav, User: identity.User(r.Context()), Demo: ui.cfg.Demo, Version: ui.cfg.Version,
 		URL: r.URL, Data: data, Flash: ui.sessions.PopString(r.Context(), "flash"), Errors: map[string]string{}, ui: ui, req: r}
+	p.TodoCount = ui.todoCount(r, p.User)
+	return p
 }
 
 // render writes a page with a status; templates run into a buffer first so a
