@@ -15,6 +15,7 @@ var tags = []*huma.Tag{
 	{Name: "Testing", Description: "Testing calls on initiatives in flight (or released): communities with the Test role or an early-adopter choice enrol, acknowledging the risks, name their testers and report feedback that staff answer."},
 	{Name: "Proposals", Description: "Grant proposals to funders: who leads (the host, or a member community with the host as subawardee or collaborator), the roadmap's initiatives they include, the communities involved, deadlines and status from idea to award."},
 	{Name: "Updates", Description: "Updates from staff with optional requests, answers to requests, and each person's notification preferences."},
+	{Name: "Introductions", Description: "Introductions between a community with a problem and one that solved it, or of the host to peers, funders and collaborators: double opt-in, a pipeline to an outcome, the credit of the connector, and the network they build."},
 	{Name: "Admin", Description: "Operating the service: the delivery queue of email, Slack and webhook messages."},
 	{Name: "Audit", Description: "The audit log of every write, with before and after values."},
 }
@@ -32,8 +33,13 @@ var descriptions = map[string]string{
 	"list-testing-feedback":   "Lists a testing call's reports, oldest first. Staff and the people of the enrolled communities see them; other signed-in callers get an empty list (the call's summary counts them).",
 	"update-testing-feedback": "Changes a report: its author (or staff) may change what it says while the call is open; staff respond and mark it addressed, and the author is told.",
 
-	"get-me":      "Returns the person the bearer token belongs to, with their role and the communities they belong to.",
-	"get-my-todo": "Lists what waits for the signed-in person, each with the page where it is done: ballots their communities can still cast, questions from staff awaiting their answer, demos their communities have not reacted to, meetings in the next 14 days they have not answered, and more kinds as features add them. Soonest due first.",
+	"get-me":              "Returns the person the bearer token belongs to, with their role and the communities they belong to.",
+	"get-my-todo":         "Lists what waits for the signed-in person, each with the page where it is done: ballots their communities can still cast, questions from staff awaiting their answer, demos their communities have not reacted to, meetings in the next 14 days they have not answered, and more kinds as features add them. Soonest due first.",
+	"list-introductions":  "Lists the introductions the caller may see, most recently changed first: staff see all; others those they made, those their communities are a party of, and introductions between two communities once both accepted. External contacts are shown only to staff and the introducer.",
+	"create-introduction": "Suggests an introduction. Staff make any kind; a member makes peer, funder and collaborator introductions for a community they belong to (`from_community`). A community cannot be introduced to itself; a contact needs a valid email.",
+	"get-introduction":    "Returns an introduction with the communities' answers and every move (who and when). Answers 404 to callers who may not see it.",
+	"update-introduction": "Changes a suggested introduction. Staff or the introducer; once asked it no longer changes (409).",
+	"move-introduction":   "Moves an introduction one step: suggested → asked → introduced → in_conversation → outcome (introduced may also go straight to outcome). Between two communities, asked emails every lead of both a signed one-click accept and decline link, and the introduction becomes introduced only when both accept; for an external contact, `contact_asked` confirms the introducer asked them. Out of order moves answer 409.",
 
 	"list-communities":   "Lists member communities, filtered by search text, theme, kind or membership tier, a page at a time. Visitors see active communities only; staff may include archived ones.",
 	"create-community":   "Creates a member community. Staff only. The slug is derived from the name unless given and must be unique.",

@@ -38,8 +38,9 @@ func (h *Handler) routes(api huma.API) {
 	h.fundingRoutes(api, op) // co-funding: internal/api/funding.go
 	// Meetings, demos and rounds: internal/api/meetings.go, rounds.go.
 	h.prioritizeRoutes(api, op)
-	h.testingRoutes(api, op)  // testing calls and feedback: internal/api/testing.go
-	h.proposalRoutes(api, op) // grant proposals: internal/api/proposals.go
+	h.testingRoutes(api, op)      // testing calls and feedback: internal/api/testing.go
+	h.proposalRoutes(api, op)     // grant proposals: internal/api/proposals.go
+	h.introductionRoutes(api, op) // introductions and the network: internal/api/introductions.go
 
 	huma.Register(api, op("list-audit", http.MethodGet, "/audit", "Read the audit log (staff)", "Audit"), h.listAudit)
 }

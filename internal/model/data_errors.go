@@ -22,6 +22,7 @@ const (
 	EntityDemo         = "demo"
 	EntityFundingGoal  = "funding goal"
 	EntityInitiative   = "initiative"
+	EntityIntroduction = "introduction"
 	EntityMatchingPool = "matching pool"
 	EntityMeeting      = "meeting"
 	EntityMember       = "member"

@@ -133,6 +133,16 @@ func addRoutes(mux *http.ServeMux, a *app.App, ui *web.UI, cfg Config, log *slog
 	mux.Handle("POST /admin/hooks", ui.AdminAddHook())
 	mux.Handle("POST /admin/hooks/{id}/remove", ui.AdminRemoveHook())
 
+	// Introductions and their one-click answer links (web/introductions.go).
+	mux.Handle("GET /introductions", ui.Introductions())
+	mux.Handle("GET /introductions/new", ui.NewIntroduction())
+	mux.Handle("POST /introductions", ui.CreateIntroduction())
+	mux.Handle("GET /introductions/{id}", ui.Introduction())
+	mux.Handle("POST /introductions/{id}/status", ui.MoveIntroduction())
+	mux.Handle("POST /introductions/{id}/answer", ui.AnswerIntroduction())
+	mux.Handle("GET /introduction-answers/{token}", ui.IntroductionLinkPage())
+	mux.Handle("POST /introduction-answers/{token}", ui.IntroductionLink())
+
 	// Prioritizing together: meetings and their calendars, demos and
 	// reactions, prioritization rounds (web/meetings.go, demos.go, rounds.go).
 	// GET /meetings/{id} also answers /meetings/{id}.ics.

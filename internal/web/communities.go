@@ -52,6 +52,8 @@ type communityData struct {
 	// that already solved something like it, each with reasons.
 	Similar []model.Peer
 	Solved  []model.Peer
+	// Connections: the introductions credited to it, as the reader may see them.
+	Connections []*model.Introduction
 }
 
 // communityConsortium is a consortium a community is a member of.
@@ -82,6 +84,10 @@ func (ui *UI) Community() http.Handler {
 			d.Consortia = append(d.Consortia, communityConsortium{Consortium: byID[m.ConsortiumID], Member: m})
 		}
 		if d.Similar, d.Solved, err = ui.app.CommunityPeers(ctx, u, v.Community); err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		if d.Connections, err = ui.app.Connections(ctx, u, v.Slug); err != nil {
 			ui.Error(w, r, err)
 			return
 		}

@@ -117,6 +117,8 @@ type consortiumData struct {
 	CriticalMass  bool
 	MeetingPeople int
 	Updates       *updatesPanel // posted updates and, for staff, the forms (updates.go)
+	// Introductions made by its members (attribution), as the reader may see them.
+	Introductions []*model.Introduction
 }
 
 func consortiumSteps(stage string, timeline []model.Transition) []step {
@@ -195,6 +197,9 @@ func (ui *UI) consortiumPage(r *http.Request) (*Page, error) {
 		d.Timeline = append(d.Timeline, timelineItem{At: e.At, Kind: "member", Title: title, By: e.ByName, Roles: e.Roles})
 	}
 	if err := ui.roundClosesInTimeline(ctx, u, d); err != nil {
+		return nil, err
+	}
+	if d.Introductions, err = ui.app.ListIntroductions(ctx, u, app.IntroductionQuery{Consortium: v.Slug, Limit: 20}); err != nil {
 		return nil, err
 	}
 	slices.SortStableFunc(d.Timeline, func(a, b timelineItem) int { return a.At.Compare(b.At) })
