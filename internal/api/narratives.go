@@ -164,16 +164,39 @@ type NarrativeEndorsementInput struct {
 	Community string `path:"community" maxLength:"64" doc:"The community's id or slug; a lead acts for their own, staff for any."`
 }
 
-func (h *Handler) endorseNarrative(ctx context.Context, in *NarrativeEndorsementInput) (*struct{}, error) {
-	return nil, h.setEndorsement(ctx, in, true)
+// EndorsementBody is a community's answer: consent to be named and an optional story.
+type EndorsementBody struct {
+	ConsentToBeNamed bool         `json:"consent_to_be_named" doc:"The community consents to be named (only a lead of the community may give or revoke it); the exact wording consented to is recorded and returned."`
+	Story            *model.Story `json:"story,omitempty" doc:"A user story of impact; who, before and after are required once any field is given."`
+}
+
+// EndorseNarrativeInput is an endorsement with its optional content.
+type EndorseNarrativeInput struct {
+	NarrativeEndorsementInput
+	Body *EndorsementBody
+}
+
+func (b *EndorsementBody) answer() *model.EndorsementAnswer {
+	ans := &model.EndorsementAnswer{}
+	if b != nil {
+		ans.ConsentToBeNamed = b.ConsentToBeNamed
+		if b.Story != nil {
+			ans.Story = *b.Story
+		}
+	}
+	return ans
+}
+
+func (h *Handler) endorseNarrative(ctx context.Context, in *EndorseNarrativeInput) (*struct{}, error) {
+	return nil, h.setEndorsement(ctx, &in.NarrativeEndorsementInput, in.Body.answer())
 }
 
 func (h *Handler) unendorseNarrative(ctx context.Context, in *NarrativeEndorsementInput) (*struct{}, error) {
-	return nil, h.setEndorsement(ctx, in, false)
+	return nil, h.setEndorsement(ctx, in, nil)
 }
 
-func (h *Handler) setEndorsement(ctx context.Context, in *NarrativeEndorsementInput, on bool) error {
-	if err := h.app.EndorseNarrative(ctx, actor(ctx), in.ID, in.Community, on); err != nil {
+func (h *Handler) setEndorsement(ctx context.Context, in *NarrativeEndorsementInput, ans *model.EndorsementAnswer) error {
+	if err := h.app.EndorseNarrative(ctx, actor(ctx), in.ID, in.Community, ans); err != nil {
 		return h.failAt(ctx, err, map[string]string{"community": "path.community"})
 	}
 	return nil

@@ -34,6 +34,7 @@ func (h *Handler) routes(api huma.API) {
 	huma.Register(api, op("get-person", http.MethodGet, "/people/{id}", "Get a person (signed in)", "People"), h.getPerson)
 
 	h.roadmapRoutes(api, op)
+	h.statementRoutes(api, op) // statements of work: internal/api/statements_of_work.go
 	h.updatesRoutes(api, op)
 	h.fundingRoutes(api, op) // co-funding: internal/api/funding.go
 	// Meetings, demos and rounds: internal/api/meetings.go, rounds.go.

@@ -20,6 +20,7 @@ func (a *App) ListNarratives(ctx context.Context, actor *model.User) ([]*model.N
 	if actor == nil {
 		for _, n := range list {
 			n.Initiatives = publicRefs(n.Initiatives)
+			narrativeForReader(actor, n)
 		}
 	}
 	return list, nil
@@ -47,6 +48,7 @@ func (a *App) GetNarrative(ctx context.Context, actor *model.User, ref string) (
 	if actor == nil {
 		n.Initiatives = publicRefs(n.Initiatives)
 	}
+	narrativeForReader(actor, n)
 	return n, nil
 }
 
@@ -120,16 +122,29 @@ func (a *App) LinkInitiative(ctx context.Context, actor *model.User, narrativeRe
 	})
 }
 
-// EndorseNarrative records that a community endorses a whole area; a lead
-// for their community, staff for any.
-func (a *App) EndorseNarrative(ctx context.Context, actor *model.User, narrativeRef, communityRef string, on bool) error {
+// EndorseNarrative records that a community endorses a whole area, with an
+// optional story and consent to be named (ans nil withdraws the endorsement);
+// a lead for their community, staff for any. Only a lead of the community
+// gives or revokes consent: staff may record an endorsement without it.
+// Re-endorsing with consent keeps the first consent (its wording, who, when);
+// dropping it records who revoked it and when.
+func (a *App) EndorseNarrative(ctx context.Context, actor *model.User, narrativeRef, communityRef string, ans *model.EndorsementAnswer) error {
 	if err := requireSignIn(actor); err != nil {
 		return err
+	}
+	if ans != nil {
+		ans.Normalize()
+		if err := ans.Validate(); err != nil {
+			return err
+		}
 	}
 	return a.inTx(ctx, func(tx *storage.Tx) error {
 		n, err := tx.NarrativeByRef(ctx, narrativeRef)
 		if err != nil {
 			return err
+		}
+		if !canSeeNarrative(actor, n) {
+			return model.NotFound(model.EntityNarrative, narrativeRef)
 		}
 		c, err := tx.CommunityByRef(ctx, communityRef)
 		if err != nil {
@@ -140,13 +155,67 @@ func (a *App) EndorseNarrative(ctx context.Context, actor *model.User, narrative
 		if err := leadOf(ctx, tx, actor, c); err != nil {
 			return err
 		}
-		if err := tx.SetNarrativeEndorsement(ctx, n.ID, c.ID, on); err != nil {
+		var before *model.NarrativeEndorsement
+		for i := range n.Endorsements {
+			if n.Endorsements[i].Community.ID == c.ID {
+				before = &n.Endorsements[i]
+			}
+		}
+		if ans == nil {
+			if err := tx.DeleteNarrativeEndorsement(ctx, n.ID, c.ID); err != nil {
+				return err
+			}
+			return tx.Audit(ctx, actor, "narrative.unendorse", "narrative", idStr(n.ID), before, map[string]any{"community_id": c.ID})
+		}
+		var had model.Consent
+		if before != nil {
+			had = before.Consent
+		}
+		consent, err := a.nextConsent(ctx, tx, actor, c.ID, had, ans.ConsentToBeNamed, model.NarrativeConsentWording(c.Name, n.Title))
+		if err != nil {
 			return err
 		}
-		action := "narrative.endorse"
-		if !on {
-			action = "narrative.unendorse"
+		if err := tx.PutNarrativeEndorsement(ctx, n.ID, c.ID, consent, ans.Story); err != nil {
+			return err
 		}
-		return tx.Audit(ctx, actor, action, "narrative", idStr(n.ID), nil, map[string]any{"community_id": c.ID})
+		after := model.NarrativeEndorsement{Community: model.CommunityRef{ID: c.ID, Slug: c.Slug, Name: c.Name}, Consent: consent}
+		if !ans.Story.Empty() {
+			after.Story = &ans.Story
+		}
+		return tx.Audit(ctx, actor, "narrative.endorse", "narrative", idStr(n.ID), before, after)
 	})
+}
+
+// nextConsent is a community's consent after an answer: kept as it was when
+// nothing changes, given (with the wording, the person and the time) or
+// revoked (who and when). Changing it takes a lead of the community.
+func (a *App) nextConsent(ctx context.Context, tx *storage.Tx, actor *model.User, communityID int64, had model.Consent, want bool, wording string) (model.Consent, error) {
+	if had.Given == want {
+		return had, nil
+	}
+	affs, err := tx.AffiliationsOfUser(ctx, actor.ID)
+	if err != nil {
+		return model.Consent{}, err
+	}
+	if !model.CanConsentFor(actor, affs, communityID) {
+		return model.Consent{}, forbidden("Only a lead of this community can give or revoke its consent to be named.")
+	}
+	t := a.now()
+	if want {
+		return model.Consent{Given: true, Wording: wording, ByName: actor.Name, At: &t}, nil
+	}
+	return model.Consent{Wording: had.Wording, ByName: actor.Name, At: &t}, nil
+}
+
+// narrativeForReader hides from visitors the stories of communities that
+// have not consented to be named.
+func narrativeForReader(actor *model.User, n *model.Narrative) {
+	if actor != nil {
+		return
+	}
+	for i := range n.Endorsements {
+		if !n.Endorsements[i].Consent.Given {
+			n.Endorsements[i].Story = nil
+		}
+	}
 }

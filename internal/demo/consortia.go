@@ -61,7 +61,7 @@ func seedNarrativesAndConsortia(ctx context.Context, a seeder, admin *model.User
 			}
 		}
 		for _, c := range d.endorsers {
-			if err := a.EndorseNarrative(ctx, admin, n.Slug, c, true); err != nil {
+			if err := a.EndorseNarrative(ctx, admin, n.Slug, c, &model.EndorsementAnswer{}); err != nil {
 				return err
 			}
 		}

@@ -33,6 +33,7 @@ const (
 	EntityBudgetLine   = "budget line"
 	EntityRequest      = "request"
 	EntityRound        = "round"
+	EntityStatement    = "statement of work"
 	EntityTask         = "task"
 	EntityTestingCall  = "testing call"
 	EntityFeedback     = "feedback report"

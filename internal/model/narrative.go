@@ -25,9 +25,12 @@ type Narrative struct {
 	Public      bool            `json:"public"`
 	Initiatives []InitiativeRef `json:"initiatives"`
 	Endorsers   []CommunityRef  `json:"endorsers"`
-	CreatedAt   time.Time       `json:"created_at"`
-	UpdatedAt   time.Time       `json:"updated_at"`
-	Version     int64           `json:"version"`
+	// Endorsements hold what each endorsing community said: its story and
+	// whether it consents to be named for the whole area.
+	Endorsements []NarrativeEndorsement `json:"endorsements"`
+	CreatedAt    time.Time              `json:"created_at"`
+	UpdatedAt    time.Time              `json:"updated_at"`
+	Version      int64                  `json:"version"`
 }
 
 // InitiativeRef names an initiative briefly, with its status.

@@ -54,3 +54,10 @@ func CanSeeAccountDetails(viewer *User, viewerAffiliations []Affiliation, person
 	}
 	return false
 }
+
+// CanConsentFor reports whether u may give or revoke a community's consent to
+// be named: only a lead of that community. Staff record endorsements but do
+// not consent on a community's behalf.
+func CanConsentFor(u *User, affiliations []Affiliation, communityID int64) bool {
+	return u != nil && u.DisabledAt == nil && leads(u, affiliations, communityID)
+}

@@ -59,6 +59,9 @@ func addRoutes(mux *http.ServeMux, a *app.App, ui *web.UI, cfg Config, log *slog
 	mux.Handle("POST /initiatives/{ref}/status", ui.MoveInitiative())
 	mux.Handle("POST /initiatives/{ref}/tasks/{id}", ui.SetTaskDone())
 	mux.Handle("POST /initiatives/{ref}/interest", ui.SetInterest())
+	mux.Handle("GET /initiatives/{ref}/statement-of-work.pdf", ui.StatementOfWorkPDF())
+	mux.Handle("POST /initiatives/{ref}/statements-of-work", ui.CreateStatementOfWork())
+	mux.Handle("POST /initiatives/{ref}/statements-of-work/acknowledge", ui.AcknowledgeStatementOfWork())
 
 	mux.Handle("GET /narratives", ui.Narratives())
 	mux.Handle("GET /narratives/new", ui.NewNarrativeForm())

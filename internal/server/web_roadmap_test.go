@@ -480,11 +480,19 @@ func TestWebNarrativePages(t *testing.T) {
 		has(t, r, "Endorse on behalf of Alpha University")
 		lacks(t, r, "Link an initiative")
 		wantStatus(t, "endorse", lena.post(page+"/endorse", url.Values{"community": {"alpha-university"}}), 303)
+		// A story without who comes back with the message beside the field.
+		r = lena.post(page+"/endorse", url.Values{"community": {"alpha-university"}, "consent": {"1"}, "story.before": {"Queues."}, "story.after": {"No queues."}})
+		wantStatus(t, "story without who", r, 422)
+		has(t, r, `id="endorse-story-who" name="story.who" value="" aria-invalid="true"`, "No queues.")
+		wantStatus(t, "endorse with story", lena.post(page+"/endorse", url.Values{"community": {"alpha-university"}, "consent": {"1"},
+			"story.who": {"Course instructors"}, "story.before": {"Labs waited a week."}, "story.after": {"Labs start on time."}, "story.quote": {"It just works."}}), 303)
+		r = lena.get(page)
+		has(t, r, "Alpha University endorses it and consents to be named", "Labs start on time.", "“It just works.”", `name="consent" value="1" checked`)
 		wantStatus(t, "lead edits", lena.get(page+"/edit"), 403)
 
 		r = visitor.get(page)
 		wantStatus(t, "narrative", r, 200)
-		has(t, r, "Teaching at scale", "<em>semester</em>", "Grading at scale", "Course GPU pools", "Upcoming", "Alpha University")
+		has(t, r, "Teaching at scale", "<em>semester</em>", "Grading at scale", "Course GPU pools", "Upcoming", "Alpha University", "Labs waited a week.")
 		r = visitor.get("/narratives")
 		has(t, r, "Teaching at scale", "Courses of thousands", "<strong>1</strong> Upcoming", "Endorsed by Alpha University")
 		r = visitor.get("/roadmap?narrative=teaching-at-scale")

@@ -17,7 +17,7 @@ func scanNarrative(sc interface{ Scan(...any) error }) (*model.Narrative, error)
 		return nil, mapError(err)
 	}
 	n.CreatedAt, n.UpdatedAt = n.CreatedAt.UTC(), n.UpdatedAt.UTC()
-	n.Themes, n.Initiatives, n.Endorsers = []string{}, []model.InitiativeRef{}, []model.CommunityRef{}
+	n.Themes, n.Initiatives, n.Endorsers, n.Endorsements = []string{}, []model.InitiativeRef{}, []model.CommunityRef{}, []model.NarrativeEndorsement{}
 	return &n, nil
 }
 
@@ -79,14 +79,24 @@ func (q queries) SetNarrativeInitiative(ctx context.Context, narrativeID, initia
 	return err
 }
 
-// SetNarrativeEndorsement records or removes a community's endorsement.
-func (q queries) SetNarrativeEndorsement(ctx context.Context, narrativeID, communityID int64, on bool) error {
-	if !on {
-		_, err := q.exec(ctx, `DELETE FROM narrative_endorsements WHERE narrative_id = ? AND community_id = ?`, narrativeID, communityID)
-		return err
-	}
-	_, err := q.exec(ctx, `INSERT INTO narrative_endorsements (narrative_id, community_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
-		narrativeID, communityID, now())
+// PutNarrativeEndorsement records a community's endorsement with its content,
+// replacing an earlier one (its first date stays).
+func (q queries) PutNarrativeEndorsement(ctx context.Context, narrativeID, communityID int64, consent model.Consent, story model.Story) error {
+	_, err := q.exec(ctx, `INSERT INTO narrative_endorsements (narrative_id, community_id, created_at, consent_to_be_named, consent_wording,
+			consent_by_name, consent_at, story_who, story_before, story_after, story_quote, story_numbers)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (narrative_id, community_id) DO UPDATE SET consent_to_be_named = excluded.consent_to_be_named,
+			consent_wording = excluded.consent_wording, consent_by_name = excluded.consent_by_name, consent_at = excluded.consent_at,
+			story_who = excluded.story_who, story_before = excluded.story_before, story_after = excluded.story_after,
+			story_quote = excluded.story_quote, story_numbers = excluded.story_numbers`,
+		narrativeID, communityID, now(), consent.Given, consent.Wording, consent.ByName, consent.At,
+		story.Who, story.Before, story.After, story.Quote, story.Numbers)
+	return err
+}
+
+// DeleteNarrativeEndorsement removes a community's endorsement.
+func (q queries) DeleteNarrativeEndorsement(ctx context.Context, narrativeID, communityID int64) error {
+	_, err := q.exec(ctx, `DELETE FROM narrative_endorsements WHERE narrative_id = ? AND community_id = ?`, narrativeID, communityID)
 	return err
 }
 
@@ -158,14 +168,28 @@ func (q queries) loadNarrativeParts(ctx context.Context, list []*model.Narrative
 	}); err != nil {
 		return err
 	}
-	return run(`SELECT e.narrative_id, c.id, c.slug, c.name FROM narrative_endorsements e JOIN communities c ON c.id = e.community_id
+	return run(`SELECT e.narrative_id, c.id, c.slug, c.name, e.created_at, e.consent_to_be_named, e.consent_wording, e.consent_by_name,
+			e.consent_at, e.story_who, e.story_before, e.story_after, e.story_quote, e.story_numbers
+		FROM narrative_endorsements e JOIN communities c ON c.id = e.community_id
 		WHERE e.narrative_id IN (`+ph+`) AND c.archived_at IS NULL ORDER BY c.name`, func(r *sql.Rows) error {
 		var id int64
-		var c model.CommunityRef
-		if err := r.Scan(&id, &c.ID, &c.Slug, &c.Name); err != nil {
+		var e model.NarrativeEndorsement
+		var story model.Story
+		var at sql.NullTime
+		if err := r.Scan(&id, &e.Community.ID, &e.Community.Slug, &e.Community.Name, &e.CreatedAt, &e.Consent.Given, &e.Consent.Wording,
+			&e.Consent.ByName, &at, &story.Who, &story.Before, &story.After, &story.Quote, &story.Numbers); err != nil {
 			return err
 		}
-		byID[id].Endorsers = append(byID[id].Endorsers, c)
+		e.CreatedAt = e.CreatedAt.UTC()
+		if at.Valid {
+			t := at.Time.UTC()
+			e.Consent.At = &t
+		}
+		if !story.Empty() {
+			e.Story = &story
+		}
+		byID[id].Endorsers = append(byID[id].Endorsers, e.Community)
+		byID[id].Endorsements = append(byID[id].Endorsements, e)
 		return nil
 	})
 }

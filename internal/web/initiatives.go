@@ -165,6 +165,8 @@ type initiativeData struct {
 	InterestChoices []choice
 	MyInterested    []model.CommunityRef
 	Missing         int
+	// Statements: the statements of work, for staff and the co-funders.
+	Statements *app.StatementsView
 }
 
 func (ui *UI) initiativePage(r *http.Request, ref string) (*Page, error) {
@@ -204,6 +206,9 @@ func (ui *UI) initiativePage(r *http.Request, ref string) (*Page, error) {
 				d.MyInterested = append(d.MyInterested, c)
 			}
 		}
+	}
+	if d.Statements, err = ui.statementsFor(ctx, u, v.Slug); err != nil {
+		return nil, err
 	}
 	return ui.page(r, v.Title, "roadmap", d), nil
 }

@@ -77,8 +77,13 @@ type narrativeData struct {
 	SignedIn      bool
 	Consortia     []*model.Consortium
 	EndorseChoice []choice
-	MyEndorsing   []model.CommunityRef
+	MyEndorsing   []model.NarrativeEndorsement
 	Linkable      []*model.Initiative
+	// EndorseStory and EndorseConsent fill the endorse form: the story and
+	// consent on record when the reader acts for one community.
+	EndorseStory   storyFields
+	EndorseConsent bool
+	Stories        []model.NarrativeEndorsement
 }
 
 func (ui *UI) narrativePage(r *http.Request) (*Page, error) {
@@ -97,21 +102,33 @@ func (ui *UI) narrativePage(r *http.Request) (*Page, error) {
 			d.Consortia = append(d.Consortia, c)
 		}
 	}
-	if u != nil {
-		endorsing := map[int64]bool{}
-		for _, c := range n.Endorsers {
-			endorsing[c.ID] = true
+	for _, e := range n.Endorsements {
+		if e.Story != nil {
+			d.Stories = append(d.Stories, e)
 		}
-		if d.EndorseChoice, err = ui.actingChoices(ctx, u, func(id int64) bool { return endorsing[id] }); err != nil {
+	}
+	if u != nil {
+		if d.EndorseChoice, err = ui.actingChoices(ctx, u, func(int64) bool { return false }); err != nil {
 			return nil, err
+		}
+		d.EndorseStory = storyFields{Form: "endorse"}
+		if len(d.EndorseChoice) == 1 {
+			for _, e := range n.Endorsements {
+				if e.Community.Slug == d.EndorseChoice[0].Ref {
+					d.EndorseConsent = e.Consent.Given
+					if e.Story != nil {
+						d.EndorseStory.Story = *e.Story
+					}
+				}
+			}
 		}
 		leads, err := ui.app.MyLeadAffiliations(ctx, u)
 		if err != nil {
 			return nil, err
 		}
-		for _, c := range n.Endorsers {
-			if u.IsAdmin() || slices.ContainsFunc(leads, func(a model.Affiliation) bool { return a.CommunityID == c.ID }) {
-				d.MyEndorsing = append(d.MyEndorsing, c)
+		for _, e := range n.Endorsements {
+			if u.IsAdmin() || slices.ContainsFunc(leads, func(a model.Affiliation) bool { return a.CommunityID == e.Community.ID }) {
+				d.MyEndorsing = append(d.MyEndorsing, e)
 			}
 		}
 	}
@@ -127,7 +144,9 @@ func (ui *UI) narrativePage(r *http.Request) (*Page, error) {
 		}
 		slices.SortFunc(d.Linkable, func(a, b *model.Initiative) int { return strings.Compare(a.Title, b.Title) })
 	}
-	return ui.page(r, n.Title, "narratives", d), nil
+	p := ui.page(r, n.Title, "narratives", d)
+	d.EndorseStory.Page = p
+	return p, nil
 }
 
 // Narrative shows one narrative with the initiatives that fill it.
@@ -158,23 +177,27 @@ func (ui *UI) narrativeFailed(w http.ResponseWriter, r *http.Request, err error,
 	ui.inlineFailed(w, r, err, form, "narrative", p)
 }
 
-// EndorseNarrative records (or withdraws) a community's endorsement.
+// EndorseNarrative records (or withdraws) a community's endorsement, with
+// consent to be named and a story.
 func (ui *UI) EndorseNarrative() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		ref := r.PathValue("ref")
 		if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		community := r.PostForm.Get("community")
 		on := r.PostForm.Get("on") != "0"
 		if community == "" {
 			ui.narrativeFailed(w, r, fieldProblem("community", "choose the community you speak for"), "endorse")
-			return
+			return nil
 		}
-		if err := ui.app.EndorseNarrative(r.Context(), user(r), ref, community, on); err != nil {
+		var ans *model.EndorsementAnswer
+		if on {
+			ans = &model.EndorsementAnswer{ConsentToBeNamed: r.PostForm.Get("consent") == "1", Story: storyFromForm(r)}
+		}
+		if err := ui.app.EndorseNarrative(r.Context(), user(r), ref, community, ans); err != nil {
 			ui.narrativeFailed(w, r, err, "endorse")
-			return
+			return nil
 		}
 		if on {
 			ui.flash(r, "Endorsement recorded. Thank you!")
@@ -182,6 +205,7 @@ func (ui *UI) EndorseNarrative() http.Handler {
 			ui.flash(r, "Endorsement withdrawn.")
 		}
 		redirect(w, r, "/narratives/"+url.PathEscape(ref)+"#endorsers")
+		return nil
 	})
 }
 
