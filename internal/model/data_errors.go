@@ -23,6 +23,7 @@ const (
 	EntityFundingGoal  = "funding goal"
 	EntityInitiative   = "initiative"
 	EntityIntroduction = "introduction"
+	EntityLetter       = "letter"
 	EntityMatchingPool = "matching pool"
 	EntityMeeting      = "meeting"
 	EntityMember       = "member"

@@ -35,7 +35,66 @@ CREATE TABLE statement_acknowledgements (
     PRIMARY KEY (statement_id, community_id)
 );
 
+-- Endorsements of grant proposals, one row per proposal and community:
+-- what was asked (letter, story, consent with its exact wording, reference
+-- contact), the status (asked, answered, declined) with reminders, and the
+-- answer. Consent is the source of truth for naming a community: given
+-- (wording, who, when) or revoked (who, when; after_submission when the
+-- proposal had already gone to the funder). Letters of support are PDFs kept
+-- in the database (several instances serve them); replacing or withdrawing
+-- one keeps it as history (ended_at, ended_how).
+CREATE TABLE proposal_endorsements (
+    proposal_id              INTEGER NOT NULL REFERENCES proposals (id) ON DELETE CASCADE,
+    community_id             INTEGER NOT NULL REFERENCES communities (id) ON DELETE CASCADE,
+    status                   TEXT NOT NULL DEFAULT 'asked' CHECK (status IN ('asked', 'answered', 'declined')),
+    ask_letter               BOOLEAN NOT NULL DEFAULT FALSE,
+    ask_story                BOOLEAN NOT NULL DEFAULT FALSE,
+    ask_consent              BOOLEAN NOT NULL DEFAULT FALSE,
+    ask_reference            BOOLEAN NOT NULL DEFAULT FALSE,
+    message                  TEXT NOT NULL DEFAULT '',
+    consent_wording          TEXT NOT NULL DEFAULT '',
+    consent_to_be_named      BOOLEAN NOT NULL DEFAULT FALSE,
+    consent_by_name          TEXT NOT NULL DEFAULT '',
+    consent_at               TIMESTAMP,
+    revoked_after_submission BOOLEAN NOT NULL DEFAULT FALSE,
+    story_who                TEXT NOT NULL DEFAULT '',
+    story_before             TEXT NOT NULL DEFAULT '',
+    story_after              TEXT NOT NULL DEFAULT '',
+    story_quote              TEXT NOT NULL DEFAULT '',
+    story_numbers            TEXT NOT NULL DEFAULT '',
+    reference_name           TEXT NOT NULL DEFAULT '',
+    reference_email          TEXT NOT NULL DEFAULT '',
+    reference_role           TEXT NOT NULL DEFAULT '',
+    requested_by_name        TEXT NOT NULL DEFAULT '',
+    requested_at             TIMESTAMP,
+    reminded_at              TIMESTAMP,
+    reminders                INTEGER NOT NULL DEFAULT 0,
+    answered_by_name         TEXT NOT NULL DEFAULT '',
+    answered_at              TIMESTAMP,
+    PRIMARY KEY (proposal_id, community_id)
+);
+CREATE INDEX proposal_endorsements_community ON proposal_endorsements (community_id);
+
+CREATE TABLE endorsement_letters (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    proposal_id      INTEGER NOT NULL,
+    community_id     INTEGER NOT NULL,
+    file_name        TEXT NOT NULL,
+    size             BIGINT NOT NULL,
+    sha256           TEXT NOT NULL,
+    content          BLOB NOT NULL,
+    uploaded_by_id   INTEGER REFERENCES users (id) ON DELETE SET NULL,
+    uploaded_by_name TEXT NOT NULL,
+    uploaded_at      TIMESTAMP NOT NULL,
+    ended_at         TIMESTAMP,
+    ended_how        TEXT NOT NULL DEFAULT '' CHECK (ended_how IN ('', 'replaced', 'withdrawn')),
+    FOREIGN KEY (proposal_id, community_id) REFERENCES proposal_endorsements (proposal_id, community_id) ON DELETE CASCADE
+);
+CREATE INDEX endorsement_letters_endorsement ON endorsement_letters (proposal_id, community_id, id);
+
 -- +goose Down
+DROP TABLE endorsement_letters;
+DROP TABLE proposal_endorsements;
 DROP TABLE statement_acknowledgements;
 DROP TABLE statements_of_work;
 ALTER TABLE narrative_endorsements DROP COLUMN story_numbers;
