@@ -16,6 +16,8 @@ var signedInReads = map[string]bool{
 	"get-me": true, "get-my-todo": true, "get-preferences": true, "list-people": true, "get-person": true,
 	"get-pledge": true, "get-request": true, "list-audit": true, "list-outbox": true,
 	"list-testing-calls": true, "get-testing-call": true, "list-testing-feedback": true,
+	"list-statements-of-work": true, "get-statement-of-work-pdf": true,
+	"list-proposal-endorsements": true, "get-proposal-letter": true, "get-proposal-packet-pdf": true, "get-proposal-packet-zip": true,
 }
 
 // anonymousWrites are the non-GET operations a visitor may call; they

@@ -42,6 +42,7 @@ func (h *Handler) routes(api huma.API) {
 	h.testingRoutes(api, op)      // testing calls and feedback: internal/api/testing.go
 	h.proposalRoutes(api, op)     // grant proposals: internal/api/proposals.go
 	h.introductionRoutes(api, op) // introductions and the network: internal/api/introductions.go
+	h.endorsementRoutes(api, op)  // proposal endorsements, letters, packet: internal/api/proposal_endorsements.go
 
 	huma.Register(api, op("list-audit", http.MethodGet, "/audit", "Read the audit log (staff)", "Audit"), h.listAudit)
 }

@@ -9,6 +9,10 @@ import (
 // MaxLetterBytes bounds a letter of support: 10 MB.
 const MaxLetterBytes = 10 << 20
 
+// MaxLetterUploadBytes bounds the body of a letter's upload: the letter and
+// its multipart form's framing.
+const MaxLetterUploadBytes = MaxLetterBytes + 64<<10
+
 // LetterContentType is the only kind of letter accepted.
 const LetterContentType = "application/pdf"
 

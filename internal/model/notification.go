@@ -25,6 +25,9 @@ const (
 	EventTestingBuild     = "testing.build"
 	EventTestingFeedback  = "testing.feedback"
 	EventTestingResponse  = "testing.response"
+	// EventEndorsementAsked asks a community's leads to endorse a proposal
+	// (its link is signed for each lead, so it goes to one lead at a time).
+	EventEndorsementAsked = "proposal.endorsement"
 )
 
 // Importance orders digests: requests with deadlines first, then results,

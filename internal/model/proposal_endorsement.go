@@ -29,10 +29,10 @@ const (
 
 // EndorsementAsks is what a request asks a community for.
 type EndorsementAsks struct {
-	Letter    bool `json:"letter" doc:"A letter of support (PDF upload)."`
-	Story     bool `json:"story" doc:"A user story of impact."`
-	Consent   bool `json:"consent" doc:"Consent to be named as a collaborator, with the exact wording."`
-	Reference bool `json:"reference" doc:"A reference contact."`
+	Letter    bool `json:"letter,omitempty" doc:"A letter of support (PDF upload)."`
+	Story     bool `json:"story,omitempty" doc:"A user story of impact."`
+	Consent   bool `json:"consent,omitempty" doc:"Consent to be named as a collaborator, with the exact wording."`
+	Reference bool `json:"reference,omitempty" doc:"A reference contact."`
 }
 
 // Any reports whether anything is asked.

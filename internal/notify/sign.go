@@ -83,6 +83,30 @@ func (s Signer) ParseAnswer(token string, now time.Time) (requestID, userID int6
 	return requestID, userID, f[3], nil
 }
 
+// EndorsementLink is the token of an endorsement request's answer page: it
+// names the proposal, the community asked and the lead it was sent to.
+func (s Signer) EndorsementLink(proposalID, communityID, userID int64, exp time.Time) string {
+	return s.Sign(exp, "endorse", strconv.FormatInt(proposalID, 10), strconv.FormatInt(communityID, 10), strconv.FormatInt(userID, 10))
+}
+
+// ParseEndorsementLink reads an endorsement request's token.
+func (s Signer) ParseEndorsementLink(token string, now time.Time) (proposalID, communityID, userID int64, err error) {
+	f, err := s.Verify(token, now)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	if len(f) != 4 || f[0] != "endorse" {
+		return 0, 0, 0, ErrTampered
+	}
+	var ids [3]int64
+	for i := range ids {
+		if ids[i], err = strconv.ParseInt(f[i+1], 10, 64); err != nil {
+			return 0, 0, 0, ErrTampered
+		}
+	}
+	return ids[0], ids[1], ids[2], nil
+}
+
 // UnsubscribeLink is the token of a one-click unsubscribe; it does not expire.
 func (s Signer) UnsubscribeLink(userID int64) string {
 	return s.Sign(time.Time{}, "unsubscribe", strconv.FormatInt(userID, 10))

@@ -105,8 +105,9 @@ func securityHeaders(hsts bool, next http.Handler) http.Handler {
 // limitBody caps every request body: a body announced larger is refused
 // before it is read (problem details for the API, a page for the web);
 // a larger body sent without a length fails to read.
-func limitBody(max int64, onError func(http.ResponseWriter, *http.Request, error), next http.Handler) http.Handler {
+func limitBody(limit func(*http.Request) int64, onError func(http.ResponseWriter, *http.Request, error), next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		max := limit(r)
 		if r.ContentLength > max {
 			// The body stays unread: close the connection after answering.
 			w.Header().Set("Connection", "close")

@@ -12,6 +12,7 @@ import (
 
 	"consortia/internal/app"
 	"consortia/internal/identity"
+	"consortia/internal/model"
 	"consortia/internal/problem"
 	"consortia/internal/web"
 )
@@ -30,6 +31,15 @@ type Config struct {
 
 // MaxBodyBytes bounds any request body (the API has its own, smaller limit).
 const MaxBodyBytes = 1 << 20
+
+// bodyLimit is the limit of a request's body: MaxBodyBytes, except for the
+// uploads of letters of support (a 10 MB PDF and its form's framing).
+func bodyLimit(r *http.Request) int64 {
+	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/letter") {
+		return model.MaxLetterUploadBytes
+	}
+	return MaxBodyBytes
+}
 
 // NewServer returns the whole application as one http.Handler.
 func NewServer(a *app.App, sessions *scs.SessionManager, metrics *Metrics, cfg Config, log *slog.Logger) (http.Handler, error) {
@@ -66,7 +76,7 @@ func NewServer(a *app.App, sessions *scs.SessionManager, metrics *Metrics, cfg C
 	h = identity.Middleware(a, sessions, onAuthError)(h)
 	h = csrf.Handler(h)
 	// Inside the sessions, so the 413 page can be rendered.
-	h = limitBody(MaxBodyBytes, onAuthError, h)
+	h = limitBody(bodyLimit, onAuthError, h)
 	h = sessions.LoadAndSave(h)
 	// Anonymous reads of the busiest public lists are kept for a second.
 	h = newMicroCache(time.Second, "/api/v1/communities", "/communities").wrap(h)
