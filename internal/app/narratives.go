@@ -167,7 +167,7 @@ func (a *App) EndorseNarrative(ctx context.Context, actor *model.User, narrative
 			}
 			return tx.Audit(ctx, actor, "narrative.unendorse", "narrative", idStr(n.ID), before, map[string]any{"community_id": c.ID})
 		}
-		var had model.Consent
+		var had model.NamingConsent
 		if before != nil {
 			had = before.Consent
 		}
@@ -189,22 +189,22 @@ func (a *App) EndorseNarrative(ctx context.Context, actor *model.User, narrative
 // nextConsent is a community's consent after an answer: kept as it was when
 // nothing changes, given (with the wording, the person and the time) or
 // revoked (who and when). Changing it takes a lead of the community.
-func (a *App) nextConsent(ctx context.Context, tx *storage.Tx, actor *model.User, communityID int64, had model.Consent, want bool, wording string) (model.Consent, error) {
+func (a *App) nextConsent(ctx context.Context, tx *storage.Tx, actor *model.User, communityID int64, had model.NamingConsent, want bool, wording string) (model.NamingConsent, error) {
 	if had.Given == want {
 		return had, nil
 	}
 	affs, err := tx.AffiliationsOfUser(ctx, actor.ID)
 	if err != nil {
-		return model.Consent{}, err
+		return model.NamingConsent{}, err
 	}
 	if !model.CanConsentFor(actor, affs, communityID) {
-		return model.Consent{}, forbidden("Only a lead of this community can give or revoke its consent to be named.")
+		return model.NamingConsent{}, forbidden("Only a lead of this community can give or revoke its consent to be named.")
 	}
 	t := a.now()
 	if want {
-		return model.Consent{Given: true, Wording: wording, ByName: actor.Name, At: &t}, nil
+		return model.NamingConsent{Given: true, Wording: wording, ByName: actor.Name, At: &t}, nil
 	}
-	return model.Consent{Wording: had.Wording, ByName: actor.Name, At: &t}, nil
+	return model.NamingConsent{Wording: had.Wording, ByName: actor.Name, At: &t}, nil
 }
 
 // narrativeForReader hides from visitors the stories of communities that

@@ -43,18 +43,18 @@ func (a *App) ProposalEndorsements(ctx context.Context, actor *model.User, propo
 	if err := requireSignIn(actor); err != nil {
 		return nil, err
 	}
-	p, err := loadVisibleProposal(ctx, a.Store, actor, proposalID)
+	p, err := loadVisibleProposal(ctx, a.store, actor, proposalID)
 	if err != nil {
 		return nil, err
 	}
 	v := &EndorsementsView{Proposal: p, CanAnswer: map[int64]bool{}}
-	if v.Endorsements, err = a.Store.ProposalEndorsements(ctx, p.ID); err != nil {
+	if v.Endorsements, err = a.store.ProposalEndorsements(ctx, p.ID); err != nil {
 		return nil, err
 	}
-	if v.CanRequest, err = canEditProposal(ctx, a.Store, actor, p); err != nil {
+	if v.CanRequest, err = canEditProposal(ctx, a.store, actor, p); err != nil {
 		return nil, err
 	}
-	affs, err := a.Store.AffiliationsOfUser(ctx, actor.ID)
+	affs, err := a.store.AffiliationsOfUser(ctx, actor.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -227,7 +227,7 @@ func (a *App) AnswerEndorsement(ctx context.Context, actor *model.User, proposal
 			return err
 		}
 		ans := storage.EndorsementAnswer{Status: model.EndorsementAnswered, ConsentWording: model.ProposalConsentWording(c.Name, p.Title, p.Funder)}
-		var had model.Consent
+		var had model.NamingConsent
 		if before != nil {
 			had, ans.RevokedAfterSubmission = before.Consent, before.RevokedAfterSubmission
 			if before.ConsentWording != "" {

@@ -111,18 +111,18 @@ func (a *App) Letter(ctx context.Context, actor *model.User, proposalID, letterI
 	if err := requireSignIn(actor); err != nil {
 		return "", nil, err
 	}
-	p, err := loadVisibleProposal(ctx, a.Store, actor, proposalID)
+	p, err := loadVisibleProposal(ctx, a.store, actor, proposalID)
 	if err != nil {
 		return "", nil, err
 	}
-	list, err := a.Store.ProposalEndorsements(ctx, p.ID)
+	list, err := a.store.ProposalEndorsements(ctx, p.ID)
 	if err != nil {
 		return "", nil, err
 	}
 	for _, e := range list {
 		for _, l := range append(e.LetterHistory, derefLetter(e.Letter)...) {
 			if l.ID == letterID {
-				b, err := a.Store.LetterContent(ctx, p.ID, letterID)
+				b, err := a.store.LetterContent(ctx, p.ID, letterID)
 				return l.FileName, b, err
 			}
 		}

@@ -54,7 +54,7 @@ func (a *App) packetFor(ctx context.Context, actor *model.User, proposalID int64
 		ids = append(ids, it.ID)
 	}
 	if len(ids) > 0 {
-		list, _, err := a.Store.ListInitiatives(ctx, model.InitiativeFilter{IDs: ids, Page: model.Page{Size: model.MaxPageSize}})
+		list, _, err := a.store.ListInitiatives(ctx, model.InitiativeFilter{IDs: ids, Page: model.Page{Size: model.MaxPageSize}})
 		if err != nil {
 			return nil, err
 		}
@@ -77,7 +77,7 @@ func (a *App) packetFor(ctx context.Context, actor *model.User, proposalID int64
 		}
 	}
 
-	list, err := a.Store.ProposalEndorsements(ctx, p.ID)
+	list, err := a.store.ProposalEndorsements(ctx, p.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +198,7 @@ func (a *App) PacketZIP(ctx context.Context, actor *model.User, proposalID int64
 			return err
 		}
 		for i, l := range src.letters {
-			body, err := a.Store.LetterContent(ctx, proposalID, l.id)
+			body, err := a.store.LetterContent(ctx, proposalID, l.id)
 			if err != nil {
 				return err
 			}

@@ -113,11 +113,11 @@ func (a *App) loadStatementScope(ctx context.Context, q statementReader, actor *
 
 // StatementsOfWork lists an initiative's statements of work.
 func (a *App) StatementsOfWork(ctx context.Context, actor *model.User, ref string) (*StatementsView, error) {
-	s, err := a.loadStatementScope(ctx, a.Store, actor, ref)
+	s, err := a.loadStatementScope(ctx, a.store, actor, ref)
 	if err != nil {
 		return nil, err
 	}
-	list, err := a.Store.StatementsOfInitiative(ctx, s.initiative.ID)
+	list, err := a.store.StatementsOfInitiative(ctx, s.initiative.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -253,11 +253,11 @@ func statementVersion(ctx context.Context, q statementReader, s *statementScope,
 // StatementOfWorkPDF renders a version (0: the latest) as PDF, with the file
 // name to save it as.
 func (a *App) StatementOfWorkPDF(ctx context.Context, actor *model.User, ref string, version int) (string, []byte, error) {
-	s, err := a.loadStatementScope(ctx, a.Store, actor, ref)
+	s, err := a.loadStatementScope(ctx, a.store, actor, ref)
 	if err != nil {
 		return "", nil, err
 	}
-	st, err := statementVersion(ctx, a.Store, s, version)
+	st, err := statementVersion(ctx, a.store, s, version)
 	if err != nil {
 		return "", nil, err
 	}

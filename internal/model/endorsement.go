@@ -50,9 +50,9 @@ func (s Story) Validate(p *Problems, prefix string) {
 	checkText(p, prefix+"numbers", s.Numbers, false, MaxStoryNumbers)
 }
 
-// Consent is a community's consent to be named: the exact wording consented
+// NamingConsent is a community's consent to be named: the exact wording consented
 // to, the person who gave it and when. Given is false once revoked.
-type Consent struct {
+type NamingConsent struct {
 	Given   bool       `json:"given"`
 	Wording string     `json:"wording,omitempty" doc:"The exact sentence consented to."`
 	ByName  string     `json:"by_name,omitempty" doc:"The person who gave (or last revoked) consent."`
@@ -69,10 +69,10 @@ func NarrativeConsentWording(community, narrative string) string {
 // content. The community is named outside the narrative's own page only
 // while Consent.Given holds.
 type NarrativeEndorsement struct {
-	Community CommunityRef `json:"community"`
-	Consent   Consent      `json:"consent"`
-	Story     *Story       `json:"story,omitempty"`
-	CreatedAt time.Time    `json:"created_at"`
+	Community CommunityRef  `json:"community"`
+	Consent   NamingConsent `json:"consent"`
+	Story     *Story        `json:"story,omitempty"`
+	CreatedAt time.Time     `json:"created_at"`
 }
 
 // EndorsementAnswer is what a community says when it endorses: whether it

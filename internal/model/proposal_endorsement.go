@@ -67,7 +67,7 @@ type ProposalEndorsement struct {
 	Asks                   EndorsementAsks `json:"asks"`
 	Message                string          `json:"message,omitempty"`
 	ConsentWording         string          `json:"consent_wording" doc:"The exact sentence the community is asked to consent to."`
-	Consent                Consent         `json:"consent"`
+	Consent                NamingConsent   `json:"consent"`
 	RevokedAfterSubmission bool            `json:"revoked_after_submission" doc:"Consent was revoked after the proposal was submitted: recorded and shown."`
 	Story                  *Story          `json:"story,omitempty"`
 	Reference              *Reference      `json:"reference,omitempty"`

@@ -21,8 +21,16 @@ import (
 
 var peTables = []string{"proposal_endorsements", "endorsement_letters", "proposal_communities", "events", "audit_log"}
 
-// peUpload posts a multipart form with one file field.
+// peUpload posts a multipart form with one file field, with a bearer token.
 func peUpload(e *env, path, token, field, name string, content []byte) response {
+	e.t.Helper()
+	req := peMultipart(e, path, field, name, content)
+	req.Header.Set("Authorization", "Bearer "+token)
+	return peSend(e, http.DefaultClient, req)
+}
+
+// peMultipart is a POST of a multipart form with one file field.
+func peMultipart(e *env, path, field, name string, content []byte) *http.Request {
 	e.t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
@@ -34,14 +42,28 @@ func peUpload(e *env, path, token, field, name string, content []byte) response 
 	mw.Close()
 	req, _ := http.NewRequest("POST", e.srv.URL+path, &buf)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+token)
-	res, err := http.DefaultClient.Do(req)
+	return req
+}
+
+func peSend(e *env, client *http.Client, req *http.Request) response {
+	e.t.Helper()
+	res, err := client.Do(req)
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	return response{status: res.StatusCode, header: res.Header, body: b}
+}
+
+// peNew is the proposals' world with signed links configured.
+func peNew(t *testing.T, s *storage.Store) *gpWorld {
+	t.Helper()
+	w := gpNew(t, s)
+	if err := w.e.app.ConfigureNotifications(context.Background(), w.e.srv.URL); err != nil {
+		t.Fatal(err)
+	}
+	return w
 }
 
 // peLetter is a real PDF whose text says whose letter it is.
@@ -73,11 +95,8 @@ func peEndorsement(t *testing.T, r response, community string) map[string]any {
 // packet PDF and ZIP naming only communities with current consent.
 func TestAPIProposalEndorsements(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
-		w := gpNew(t, s)
+		w := peNew(t, s)
 		e := w.e
-		if err := e.app.ConfigureNotifications(context.Background(), e.srv.URL); err != nil {
-			t.Fatal(err)
-		}
 		east := e.community("eastbay", "Eastbay College")
 		eastTok := rmLead(e, "eve@eastbay.example.edu", "Eve Lead", east)
 		rmWant(t, "consortium", e.do("POST", "/api/v1/consortia", e.adminToken, map[string]any{"name": "Cloud Costs", "slug": "cc", "problem": "Costs."}), 201, "")

@@ -60,6 +60,10 @@ func addRoutes(mux *http.ServeMux, a *app.App, ui *web.UI, cfg Config, log *slog
 	mux.Handle("POST /initiatives/{ref}/tasks/{id}", ui.SetTaskDone())
 	mux.Handle("POST /initiatives/{ref}/interest", ui.SetInterest())
 	mux.Handle("GET /initiatives/{ref}/statement-of-work.pdf", ui.StatementOfWorkPDF())
+	// Endorsement requests: the signed link in the email is the credential.
+	mux.Handle("GET /endorse/{token}", ui.EndorsePage())
+	mux.Handle("POST /endorse/{token}", ui.EndorseAnswer())
+	mux.Handle("POST /endorse/{token}/letter", ui.EndorseLetter())
 	mux.Handle("POST /initiatives/{ref}/statements-of-work", ui.CreateStatementOfWork())
 	mux.Handle("POST /initiatives/{ref}/statements-of-work/acknowledge", ui.AcknowledgeStatementOfWork())
 

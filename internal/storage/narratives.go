@@ -81,7 +81,7 @@ func (q queries) SetNarrativeInitiative(ctx context.Context, narrativeID, initia
 
 // PutNarrativeEndorsement records a community's endorsement with its content,
 // replacing an earlier one (its first date stays).
-func (q queries) PutNarrativeEndorsement(ctx context.Context, narrativeID, communityID int64, consent model.Consent, story model.Story) error {
+func (q queries) PutNarrativeEndorsement(ctx context.Context, narrativeID, communityID int64, consent model.NamingConsent, story model.Story) error {
 	_, err := q.exec(ctx, `INSERT INTO narrative_endorsements (narrative_id, community_id, created_at, consent_to_be_named, consent_wording,
 			consent_by_name, consent_at, story_who, story_before, story_after, story_quote, story_numbers)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -108,7 +108,7 @@ func (q queries) RequestEndorsement(ctx context.Context, proposalID, communityID
 type EndorsementAnswer struct {
 	Status                 string
 	ConsentWording         string
-	Consent                model.Consent
+	Consent                model.NamingConsent
 	RevokedAfterSubmission bool
 	Story                  model.Story
 	Reference              model.Reference
@@ -139,7 +139,7 @@ func (q queries) AnswerEndorsement(ctx context.Context, proposalID, communityID 
 }
 
 // SetEndorsementConsent records consent given or revoked.
-func (q queries) SetEndorsementConsent(ctx context.Context, proposalID, communityID int64, c model.Consent, afterSubmission bool) error {
+func (q queries) SetEndorsementConsent(ctx context.Context, proposalID, communityID int64, c model.NamingConsent, afterSubmission bool) error {
 	_, err := q.exec(ctx, `UPDATE proposal_endorsements SET consent_to_be_named = ?, consent_by_name = ?, consent_at = ?,
 		revoked_after_submission = ? WHERE proposal_id = ? AND community_id = ?`, c.Given, c.ByName, c.At, afterSubmission, proposalID, communityID)
 	return err

@@ -1,0 +1,73 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+
+	"consortia/internal/storage"
+	"consortia/internal/storage/storagetest"
+)
+
+// TestWebEndorseLink: the lead opens the signed link from the request email
+// without signing in, answers with consent, a story and a reference,
+// uploads a letter (a renamed image is refused beside the field), and a
+// changed link or a person who is no longer a lead gets nothing.
+func TestWebEndorseLink(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		w := peNew(t, s)
+		e := w.e
+		p := w.create(e.adminToken, nil)
+		ends := fmt.Sprintf("/api/v1/proposals/%d/endorsements", rmNum(p["id"]))
+		rmWant(t, "ask", e.do("POST", ends, e.adminToken, map[string]any{"communities": []string{"northfield"},
+			"asks": map[string]any{"letter": true, "story": true, "consent": true}, "message": "Please help by Friday."}), 200, "")
+		var link string
+		if err := s.DB().QueryRow(`SELECT url FROM events WHERE kind = 'proposal.endorsement'`).Scan(&link); err != nil {
+			t.Fatal(err)
+		}
+
+		b := e.browser() // not signed in: the link is the credential
+		r := b.get(link)
+		wantStatus(t, "answer page", r, 200)
+		has(t, r, "Endorse “Research computing for all”", "You answer as <strong>Priya Raman</strong>", "Please help by Friday.",
+			"Northfield University agrees to be named as a collaborator on the proposal")
+		if r.header.Get("Referrer-Policy") != "no-referrer" {
+			t.Errorf("Referrer-Policy %q", r.header.Get("Referrer-Policy"))
+		}
+		wantStatus(t, "a changed link", b.get(link+"x"), 404)
+
+		r = b.post(link, url.Values{"action": {"answer"}, "consent": {"1"}, "story.before": {"Labs waited."}, "story.after": {"Labs run."}, "reference.email": {"nope"}})
+		wantStatus(t, "answer with problems", r, 422)
+		has(t, r, `id="answer-story-who"`, `aria-invalid="true"`, "Labs waited.")
+		if v := e.do("GET", ends, w.northTok, nil); peEndorsement(t, v, "northfield")["status"] != "asked" {
+			t.Fatalf("a refused answer was recorded: %s", v.body)
+		}
+		wantStatus(t, "answer", b.post(link, url.Values{"action": {"answer"}, "consent": {"1"}, "story.who": {"Physics instructors"},
+			"story.before": {"Labs waited."}, "story.after": {"Labs run."}, "reference.name": {"Dr Ada"}, "reference.email": {"ada@northfield.example.edu"}}), 303)
+		r = b.get(link)
+		has(t, r, "Given by Priya Raman", "Status: <strong>answered</strong>", `value="Dr Ada"`, "Labs run.")
+
+		req := peMultipart(e, link+"/letter", "file", "photo.pdf", append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 64)...))
+		req.Header.Set("Origin", e.srv.URL)
+		r = peSend(e, b.client, req)
+		wantStatus(t, "a renamed image", r, 422)
+		has(t, r, "is not a PDF")
+		letter := peLetter(t, "Northfield")
+		req = peMultipart(e, link+"/letter", "file", "support.pdf", letter)
+		req.Header.Set("Origin", e.srv.URL)
+		wantStatus(t, "upload a letter", peSend(e, b.client, req), 303)
+		has(t, b.get(link), "Current letter: <strong>support.pdf</strong>")
+
+		// Someone who is no longer a lead cannot use the link.
+		if _, err := e.app.SetAffiliation(context.Background(), e.admin, "northfield", "priya@northfield.example.edu", "member"); err != nil {
+			t.Fatal(err)
+		}
+		r = b.get(link)
+		wantStatus(t, "no longer a lead", r, 403)
+		if strings.Contains(string(r.body), "Research computing") {
+			t.Errorf("the refusal shows the proposal")
+		}
+	})
+}
