@@ -51,6 +51,9 @@ func Register(mux *http.ServeMux, a *app.App, baseURL, version string, log *slog
 	api.UseMiddleware(guard(api))
 	h := &Handler{app: a, log: log}
 	h.routes(api)
+	// The letter upload's file is described inline in its multipart body;
+	// huma also registers the FormFile type as a schema nobody refers to.
+	delete(api.OpenAPI().Components.Schemas.Map(), "FormFile")
 	return api
 }
 
