@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"consortia/internal/model"
 	"consortia/internal/notify"
@@ -82,4 +83,28 @@ func (a *App) UploadLetterByLink(ctx context.Context, token, fileName string, co
 		return nil, err
 	}
 	return a.UploadLetter(ctx, page.Person, page.Proposal.ID, page.Community.Slug, fileName, content)
+}
+
+// AnswerLinkFor is the answer page's address for a signed-in lead of the
+// community who did not keep the email: the same signed link, made for them.
+func (a *App) AnswerLinkFor(ctx context.Context, actor *model.User, proposalID int64, communityRef string) (string, error) {
+	if err := requireSignIn(actor); err != nil {
+		return "", err
+	}
+	p, err := loadVisibleProposal(ctx, a.store, actor, proposalID)
+	if err != nil {
+		return "", err
+	}
+	c, err := a.store.CommunityByRef(ctx, communityRef)
+	if err != nil {
+		return "", model.NotFound(model.EntityCommunity, communityRef)
+	}
+	affs, err := a.store.AffiliationsOfUser(ctx, actor.ID)
+	if err != nil {
+		return "", err
+	}
+	if !model.CanConsentFor(actor, affs, c.ID) {
+		return "", forbidden("Only a lead of this community answers for it.")
+	}
+	return "/endorse/" + a.Site.Signer.EndorsementLink(p.ID, c.ID, actor.ID, p.Deadline.Add(7*24*time.Hour)), nil
 }

@@ -22,9 +22,11 @@ type EndorsementsView struct {
 	Endorsements []*model.ProposalEndorsement
 	// CanRequest: staff and the lead community's leads ask and remind.
 	CanRequest bool
-	// CanAnswer lists the communities among the endorsements (and the
-	// reader's own) the reader may answer for.
+	// CanAnswer marks the communities among the endorsements the reader
+	// may answer for (their leads, and staff for stories and references);
+	// Leads those the reader leads (consent is theirs to give or revoke).
 	CanAnswer map[int64]bool
+	Leads     map[int64]bool
 }
 
 // Endorsement is the community's endorsement, or nil.
@@ -47,7 +49,7 @@ func (a *App) ProposalEndorsements(ctx context.Context, actor *model.User, propo
 	if err != nil {
 		return nil, err
 	}
-	v := &EndorsementsView{Proposal: p, CanAnswer: map[int64]bool{}}
+	v := &EndorsementsView{Proposal: p, CanAnswer: map[int64]bool{}, Leads: map[int64]bool{}}
 	if v.Endorsements, err = a.store.ProposalEndorsements(ctx, p.ID); err != nil {
 		return nil, err
 	}
@@ -60,6 +62,7 @@ func (a *App) ProposalEndorsements(ctx context.Context, actor *model.User, propo
 	}
 	for _, e := range v.Endorsements {
 		v.CanAnswer[e.Community.ID] = model.CanEditCommunity(actor, affs, e.Community.ID)
+		v.Leads[e.Community.ID] = model.CanConsentFor(actor, affs, e.Community.ID)
 	}
 	return v, nil
 }

@@ -71,3 +71,56 @@ func TestWebEndorseLink(t *testing.T) {
 		}
 	})
 }
+
+// TestWebProposalEndorsementsPage: staff ask from the proposal's
+// endorsements page, a lead reaches the answer page from it and revokes
+// consent there, the packet downloads as PDF and ZIP, and someone outside
+// the proposal gets 404.
+func TestWebProposalEndorsementsPage(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		w := peNew(t, s)
+		e := w.e
+		p := w.create(e.adminToken, nil)
+		page := fmt.Sprintf("/proposals/%d/endorsements", rmNum(p["id"]))
+
+		staff := e.browser()
+		staff.login("admin@example.org", testPassword)
+		r := staff.get(page)
+		wantStatus(t, "page", r, 200)
+		has(t, r, "No community has been asked yet.", "Ask for endorsements")
+		before := rmSnapshot(e, peTables...)
+		r = staff.post(page, url.Values{"communities": {"northfield"}})
+		wantStatus(t, "nothing asked", r, 422)
+		has(t, r, "ask for at least one of a letter")
+		r = staff.post(page, url.Values{"communities": {"atlantis"}, "ask_letter": {"1"}})
+		wantStatus(t, "unknown community", r, 422)
+		has(t, r, `id="request-communities-error"`, `value="atlantis"`)
+		rmSameCounts(t, e, before)
+		wantStatus(t, "ask", staff.post(page, url.Values{"communities": {"northfield"}, "ask_letter": {"1"}, "ask_consent": {"1"}}), 303)
+		has(t, staff.get(page), "Northfield University", "asked", "Remind those who have not answered")
+		wantStatus(t, "remind", staff.post(page+"/remind", nil), 303)
+		lacks(t, staff.get(page), "Answer for Northfield")
+
+		lead := e.browser()
+		lead.login("priya@northfield.example.edu", testPassword)
+		r = lead.get(page + "/northfield/answer")
+		wantStatus(t, "to the answer page", r, 303)
+		link := r.header.Get("Location")
+		wantStatus(t, "consent", lead.post(link, url.Values{"action": {"answer"}, "consent": {"1"}}), 303)
+		r = lead.get(page)
+		has(t, r, "Given by Priya Raman", "Revoke consent", "1 reminder")
+		if pdf := staff.get(strings.Replace(page, "/endorsements", "/packet.pdf", 1)); pdf.status != 200 || pdf.header.Get("Content-Type") != "application/pdf" {
+			t.Fatalf("packet PDF: %d %s", pdf.status, pdf.header.Get("Content-Type"))
+		}
+		wantStatus(t, "revoke", lead.post(page+"/northfield/revoke", nil), 303)
+		has(t, lead.get(page), "Revoked by Priya Raman")
+		if zip := lead.get(strings.Replace(page, "/endorsements", "/packet.zip", 1)); zip.status != 200 || zip.header.Get("Content-Type") != "application/zip" {
+			t.Fatalf("packet ZIP: %d %s", zip.status, zip.header.Get("Content-Type"))
+		}
+
+		outsider := e.browser()
+		outsider.login("olga@elsewhere.example.org", testPassword)
+		wantStatus(t, "outsider", outsider.get(page), 404)
+		wantStatus(t, "outsider's packet", outsider.get(strings.Replace(page, "/endorsements", "/packet.pdf", 1)), 404)
+	})
+}

@@ -52,16 +52,8 @@ func (ui *UI) EndorsePage() http.Handler {
 
 // endorseFailed shows the page again with the form's problems.
 func (ui *UI) endorseFailed(w http.ResponseWriter, r *http.Request, err error, form string) error {
-	if !inputProblem(err) {
-		return err
-	}
-	p, perr := ui.endorsePage(r)
-	if perr != nil {
-		return perr
-	}
 	w.Header().Set("Referrer-Policy", "no-referrer")
-	ui.inlineFailed(w, r, err, form, "endorse", p)
-	return nil
+	return ui.inlineFormFailed(w, r, err, form, "endorse", ui.endorsePage)
 }
 
 // EndorseAnswer records the answer as the lead the link was sent to.
