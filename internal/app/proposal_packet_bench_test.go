@@ -15,6 +15,7 @@ import (
 	"consortia/internal/app"
 	"consortia/internal/auth"
 	"consortia/internal/model"
+	"consortia/internal/pdfdoc/pdftext"
 	"consortia/internal/storage"
 	"consortia/internal/storage/storagetest"
 )
@@ -26,30 +27,6 @@ const (
 	packetEndorsers   = 30
 	packetLetterBytes = 1 << 20
 )
-
-// paddedPDF is a valid one-page PDF of about size bytes: a content stream
-// of comment lines pads it, and the cross-reference table is computed.
-func paddedPDF(size int, label string) []byte {
-	var b bytes.Buffer
-	var offsets []int
-	obj := func(body string) {
-		offsets = append(offsets, b.Len())
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", len(offsets), body)
-	}
-	b.WriteString("%PDF-1.4\n")
-	obj("<< /Type /Catalog /Pages 2 0 R >>")
-	obj("<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
-	obj("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>")
-	pad := strings.Repeat("% "+label+" padding line of a letter of support\n", max(1, size/48))
-	obj(fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(pad)+1, pad))
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offsets)+1)
-	for _, o := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", o)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref)
-	return b.Bytes()
-}
 
 // packetWorld builds the benchmark's proposal on a fresh SQLite database
 // and returns the app, the staff reader and the proposal's id.
@@ -99,7 +76,7 @@ func packetWorld(tb testing.TB) (*app.App, *model.User, int64) {
 		_, err := a.AnswerEndorsement(ctx, leads[slug], p.ID, slug, model.ProposalEndorsementInput{ConsentToBeNamed: true,
 			Story: &model.Story{Who: "Instructors", Before: "Labs waited.", After: "Labs run on time.", Quote: "It just works."}})
 		must(err)
-		_, err = a.UploadLetter(ctx, leads[slug], p.ID, slug, "letter.pdf", paddedPDF(packetLetterBytes, slug))
+		_, err = a.UploadLetter(ctx, leads[slug], p.ID, slug, "letter.pdf", pdftext.Padded(packetLetterBytes, slug))
 		must(err)
 	}
 	return a, admin, p.ID

@@ -294,3 +294,32 @@ func TestAPIProposalEndorsements(t *testing.T) {
 		}
 	})
 }
+
+// TestLetterServedByAnotherInstance: two app instances share one database
+// (PostgreSQL, as deployed with several instances; and SQLite): a letter
+// uploaded through one is served byte for byte by the other, and its
+// withdrawal through the other is seen by the first. Nothing is on disk.
+func TestLetterServedByAnotherInstance(t *testing.T) {
+	storagetest.EachPair(t, func(t *testing.T, s1, s2 *storage.Store) {
+		w := peNew(t, s1)
+		one, two := w.e, newServerEnv(t, s2)
+		p := w.create(one.adminToken, nil)
+		ends := fmt.Sprintf("/api/v1/proposals/%d/endorsements", rmNum(p["id"]))
+		rmWant(t, "ask", one.do("POST", ends, one.adminToken, map[string]any{"communities": []string{"northfield"}, "asks": map[string]any{"letter": true}}), 200, "")
+		letter := pdftext.Padded(3<<20, "Northfield")
+		r := peUpload(one, ends+"/northfield/letter", w.northTok, "file", "support.pdf", letter)
+		rmWant(t, "upload through one", r, 200, "")
+		id := rmNum(r.json(t)["letter"].(map[string]any)["id"])
+		r = two.do("GET", fmt.Sprintf("/api/v1/proposals/%d/letters/%d", rmNum(p["id"]), id), w.southTok, nil)
+		rmWant(t, "a non-involved lead through two", r, 404, "")
+		r = two.do("GET", fmt.Sprintf("/api/v1/proposals/%d/letters/%d", rmNum(p["id"]), id), w.northTok, nil)
+		rmWant(t, "download through two", r, 200, "")
+		if !bytes.Equal(r.body, letter) {
+			t.Fatalf("instance two serves %d bytes, not the %d uploaded through one", len(r.body), len(letter))
+		}
+		rmWant(t, "withdraw through two", two.do("DELETE", ends+"/northfield/letter", w.northTok, nil), 204, "")
+		if got := peEndorsement(t, one.do("GET", ends, w.northTok, nil), "northfield"); got["letter"] != nil {
+			t.Fatalf("instance one still has a current letter: %v", got)
+		}
+	})
+}

@@ -1,6 +1,7 @@
-// Package pdftext reads the text back out of a PDF for tests, with poppler's
-// pdftotext: an independent parser, so a test checks what a PDF reader sees,
-// not what our writer meant to write.
+// Package pdftext holds test helpers for PDFs: Extract reads the text back
+// out of a PDF with poppler's
+// pdftotext (an independent parser, so a test checks what a PDF reader sees,
+// not what our writer meant to write), and Padded makes a PDF of a given size.
 package pdftext
 
 import (
