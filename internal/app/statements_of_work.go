@@ -16,8 +16,9 @@ import (
 type StatementsView struct {
 	Initiative model.InitiativeRef
 	Goal       *model.FundingGoal // the met goal, nil when none is met yet
+	Funded     bool               // a goal was met or an award funds the work
 	Statements []*model.StatementOfWork
-	// CanCreate: staff, once the goal is met.
+	// CanCreate: staff, once the goal is met or an award funds the work.
 	CanCreate bool
 	// CanAcknowledge lists the co-funders the reader leads that have not
 	// acknowledged the latest version.
@@ -40,6 +41,7 @@ type statementReader interface {
 	ListGoals(ctx context.Context, f storage.GoalFilter) ([]*model.FundingGoal, error)
 	PledgesOfGoals(ctx context.Context, goalIDs []int64) (map[int64][]*model.Pledge, error)
 	StatementsOfInitiative(ctx context.Context, initiativeID int64) ([]*model.StatementOfWork, error)
+	AwardsFunding(ctx context.Context, initiativeID int64) ([]model.FundingAward, error)
 }
 
 // statementScope is what every statement use case starts from: the
@@ -49,8 +51,13 @@ type statementScope struct {
 	initiative *model.Initiative
 	goal       *model.FundingGoal
 	shares     []model.CoFunderShare
+	awards     []model.FundingAward
 	affs       []model.Affiliation
 }
+
+// funded reports whether a statement of work may be made: a funding goal
+// was met or an awarded proposal funds the work.
+func (s *statementScope) funded() bool { return s.goal != nil || len(s.awards) > 0 }
 
 // mine reports whether the reader belongs to the community (any role).
 func (s *statementScope) mine(communityID int64) bool {
@@ -102,6 +109,9 @@ func (a *App) loadStatementScope(ctx context.Context, q statementReader, actor *
 			}
 		}
 	}
+	if s.awards, err = q.AwardsFunding(ctx, in.ID); err != nil {
+		return nil, err
+	}
 	if !s.canSee(actor) || !canSeeInitiative(actor, in) {
 		return nil, model.NotFound(model.EntityStatement, ref)
 	}
@@ -123,7 +133,7 @@ func (a *App) StatementsOfWork(ctx context.Context, actor *model.User, ref strin
 	}
 	in := s.initiative
 	v := &StatementsView{Initiative: model.InitiativeRef{ID: in.ID, Slug: in.Slug, Title: in.Title, Status: in.Status, Public: in.Public},
-		Goal: s.goal, Statements: list, CanCreate: actor.IsAdmin() && s.goal != nil}
+		Goal: s.goal, Funded: s.funded(), Statements: list, CanCreate: actor.IsAdmin() && s.funded()}
 	for _, st := range list {
 		s.forReader(actor, st)
 	}
@@ -179,20 +189,43 @@ func (a *App) CreateStatementOfWork(ctx context.Context, actor *model.User, ref 
 		if err != nil {
 			return err
 		}
-		if s.goal == nil {
-			return model.Errorf(model.EConflict, "A statement of work is made once the initiative's funding goal is met; no goal of %q has closed with its amount committed.", s.initiative.Title)
+		if !s.funded() {
+			return model.Errorf(model.EConflict, "A statement of work is made once the work is funded; no funding goal of %q has closed with its amount committed and no awarded proposal funds it.", s.initiative.Title)
 		}
 		i := s.initiative
 		content := model.StatementContent{Title: i.Title, Problem: i.Problem, Solution: i.Solution, Implementation: i.Implementation,
 			HoursLow: i.HoursLow, HoursHigh: i.HoursHigh, CostLow: i.CostLow, CostHigh: i.CostHigh, Tasks: i.Tasks,
-			Goal: s.goal.Goal, CoFunders: s.shares, Timeline: in.Timeline, Notes: in.Notes}
+			CoFunders: s.shares, Awards: s.awards, Timeline: in.Timeline, Notes: in.Notes}
+		if s.goal != nil {
+			content.Goal = s.goal.Goal
+		}
 		if st, err = tx.CreateStatement(ctx, i.ID, content, actor); err != nil {
+			return err
+		}
+		if err := a.askToAcknowledge(ctx, tx, actor, i, st); err != nil {
 			return err
 		}
 		s.forReader(actor, st)
 		return tx.Audit(ctx, actor, "statement_of_work.create", "initiative", idStr(i.ID), nil, st)
 	})
 	return st, err
+}
+
+// askToAcknowledge emails the co-funders' leads that a version waits for
+// their acknowledgement.
+func (a *App) askToAcknowledge(ctx context.Context, tx *storage.Tx, actor *model.User, in *model.Initiative, st *model.StatementOfWork) error {
+	ids := make([]int64, 0, len(st.Content.CoFunders))
+	for _, c := range st.Content.CoFunders {
+		ids = append(ids, c.Community.ID)
+	}
+	leads, err := tx.LeadsOf(ctx, ids)
+	if err != nil || len(leads) == 0 {
+		return err
+	}
+	return a.emit(ctx, tx, actor, model.Event{Kind: model.EventStatementOfWork, Importance: model.ImportanceRequest, To: leads,
+		Title: fmt.Sprintf("Statement of work for “%s”, version %d", in.Title, st.Version),
+		Body:  "Your community co-funds this work. Read the statement of work (scope, deliverables, hours and cost, shares, timeline) and acknowledge it for your community.",
+		URL:   "/initiatives/" + in.Slug + "#statement-of-work"}, nil)
 }
 
 // AcknowledgeStatementOfWork records that a co-funder's lead acknowledges a
@@ -272,6 +305,9 @@ func (a *App) StatementOfWorkPDF(ctx context.Context, actor *model.User, ref str
 	}
 	for _, f := range c.CoFunders {
 		doc.CoFunders = append(doc.CoFunders, pdfdoc.CoFunder{Name: f.Community.Name, Share: f.Share})
+	}
+	for _, aw := range c.Awards {
+		doc.Awards = append(doc.Awards, fmt.Sprintf("%s awarded %s to the proposal “%s”", aw.Funder, aw.Amount, aw.Proposal))
 	}
 	for _, ack := range st.Acknowledgements {
 		doc.Acknowledged = append(doc.Acknowledged, pdfdoc.Acknowledgement{Community: ack.Community.Name, By: ack.ByName, At: ack.At})

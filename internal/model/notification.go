@@ -28,6 +28,9 @@ const (
 	// EventEndorsementAsked asks a community's leads to endorse a proposal
 	// (its link is signed for each lead, so it goes to one lead at a time).
 	EventEndorsementAsked = "proposal.endorsement"
+	// EventStatementOfWork asks the co-funders' leads to acknowledge a new
+	// version of an initiative's statement of work.
+	EventStatementOfWork = "initiative.statement_of_work"
 )
 
 // Importance orders digests: requests with deadlines first, then results,

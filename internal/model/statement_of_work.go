@@ -39,6 +39,7 @@ type StatementContent struct {
 	Tasks          []Task          `json:"tasks"`
 	Goal           Money           `json:"goal"`
 	CoFunders      []CoFunderShare `json:"co_funders"`
+	Awards         []FundingAward  `json:"awards" doc:"Awarded grant proposals that fund the work."`
 	Timeline       string          `json:"timeline"`
 	Notes          string          `json:"notes"`
 }
@@ -50,6 +51,15 @@ type CoFunderShare struct {
 	Community CommunityRef `json:"community"`
 	Share     Money        `json:"share"`
 	Anonymous bool         `json:"anonymous"`
+}
+
+// FundingAward is an awarded grant proposal that funds an initiative (with
+// the others it includes, when it funds several).
+type FundingAward struct {
+	ProposalID int64  `json:"proposal_id"`
+	Proposal   string `json:"proposal"`
+	Funder     string `json:"funder"`
+	Amount     Money  `json:"amount" doc:"The award's whole amount."`
 }
 
 // Acknowledgement records that a co-funder's lead acknowledged a version.

@@ -16,7 +16,8 @@ type StatementOfWork struct {
 	Version      int
 	Goal         model.Money // the funding goal that was met
 	CoFunders    []CoFunder
-	Timeline     string // plain text written by staff for this version
+	Awards       []string // grant awards that fund the work, one sentence each
+	Timeline     string   // plain text written by staff for this version
 	Notes        string
 	Acknowledged []Acknowledgement
 	GeneratedAt  time.Time
@@ -73,8 +74,13 @@ func WriteStatementOfWork(w io.Writer, s StatementOfWork) error {
 	}, nil)
 
 	d.heading("Co-funders and their shares")
+	if len(s.Awards) > 0 {
+		d.bullets(s.Awards, "")
+	}
 	if len(s.CoFunders) == 0 {
-		d.bullets(nil, "No co-funder has committed yet.")
+		if len(s.Awards) == 0 {
+			d.bullets(nil, "No co-funder has committed yet.")
+		}
 	} else {
 		rows := make([][]string, 0, len(s.CoFunders))
 		lines := make([]BudgetLine, 0, len(s.CoFunders))

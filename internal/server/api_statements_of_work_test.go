@@ -40,6 +40,22 @@ func TestAPIStatementsOfWork(t *testing.T) {
 		rmSameCounts(t, e, before)
 
 		st := fdWant(t, "make version 1", e.do("POST", base, e.adminToken, map[string]any{"timeline": "January to March 2027."}), 201)
+		// The co-funders' leads (and nobody else) are asked to acknowledge it.
+		var asked []string
+		rows, err := s.DB().Query(`SELECT u.email FROM notifications n JOIN users u ON u.id = n.user_id JOIN events e ON e.id = n.event_id
+			WHERE e.kind = 'initiative.statement_of_work' ORDER BY u.email`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var email string
+			rows.Scan(&email)
+			asked = append(asked, email)
+		}
+		rows.Close()
+		if strings.Join(asked, " ") != w.emails["north"]+" "+w.emails["pacific"] {
+			t.Fatalf("asked to acknowledge: %v", asked)
+		}
 		if fdNum(st["version"]) != 1 || len(st["waiting"].([]any)) != 2 {
 			t.Fatalf("version 1: %v", st)
 		}
@@ -102,5 +118,29 @@ func TestAPIStatementsOfWork(t *testing.T) {
 		other.login(w.emails["tester"], testPassword)
 		lacks(t, other.get("/initiatives/budget-alerts"), "Statement of work")
 		wantStatus(t, "download by a non-co-funder", other.get("/initiatives/budget-alerts/statement-of-work.pdf"), 404)
+	})
+}
+
+// TestStatementOfWorkFromAnAward: an initiative funded by an awarded grant
+// proposal gets a statement of work too (before the award: 409), naming the
+// award.
+func TestStatementOfWorkFromAnAward(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		w := gpNew(t, s)
+		e := w.e
+		p := w.create(e.adminToken, nil)
+		base := "/api/v1/initiatives/" + w.public + "/statements-of-work"
+		rmWant(t, "before the award", e.do("POST", base, e.adminToken, map[string]any{}), 409, "")
+		status := "/api/v1/proposals/" + mustJSON(p["id"]) + "/status"
+		rmWant(t, "drafting", e.do("POST", status, e.adminToken, map[string]any{"status": "drafting"}), 200, "")
+		rmWant(t, "submitted", e.do("POST", status, e.adminToken, map[string]any{"status": "submitted"}), 200, "")
+		rmWant(t, "awarded", e.do("POST", status, e.adminToken, map[string]any{"status": "awarded", "award_amount": 20_000_000, "awarded_on": "2027-02-15"}), 200, "")
+		rmWant(t, "made", e.do("POST", base, e.adminToken, map[string]any{"timeline": "Spring 2027."}), 201, "")
+		r := e.do("GET", "/api/v1/initiatives/"+w.public+"/statement-of-work.pdf", e.adminToken, nil)
+		rmWant(t, "PDF", r, 200, "")
+		if text := pdftext.Extract(t, r.body); !strings.Contains(text, "Open Science Foundation awarded USD 200,000 to the proposal “Research computing for all”") {
+			t.Errorf("the statement does not name the award:\n%s", text)
+		}
+		rmWant(t, "a lead of a community that is no co-funder", e.do("GET", base, w.northTok, nil), 404, "")
 	})
 }

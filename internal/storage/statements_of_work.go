@@ -80,6 +80,17 @@ func (q queries) AcknowledgeStatement(ctx context.Context, statementID, communit
 	return n == 1, err
 }
 
+// AwardsFunding lists the awarded proposals that fund an initiative.
+func (q queries) AwardsFunding(ctx context.Context, initiativeID int64) ([]model.FundingAward, error) {
+	return collect(ctx, q, func(r scanner) (model.FundingAward, error) {
+		var a model.FundingAward
+		err := r.Scan(&a.ProposalID, &a.Proposal, &a.Funder, &a.Amount.Amount, &a.Amount.Currency)
+		return a, err
+	}, `SELECT p.id, p.title, p.funder, COALESCE(p.award_amount, 0), p.currency FROM proposals p
+		JOIN proposal_initiatives pi ON pi.proposal_id = p.id
+		WHERE pi.initiative_id = ? AND pi.funded = ? AND p.status = ? ORDER BY p.id`, initiativeID, true, model.ProposalAwarded)
+}
+
 // userID is the user's id for a by_id column, NULL for the system.
 func userID(u *model.User) any {
 	if u == nil {
