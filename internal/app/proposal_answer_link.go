@@ -85,6 +85,15 @@ func (a *App) UploadLetterByLink(ctx context.Context, token, fileName string, co
 	return a.UploadLetter(ctx, page.Person, page.Proposal.ID, page.Community.Slug, fileName, content)
 }
 
+// WithdrawLetterByLink withdraws the community's letter from the link's page.
+func (a *App) WithdrawLetterByLink(ctx context.Context, token string) error {
+	page, err := a.CheckEndorsementLink(ctx, token)
+	if err != nil {
+		return err
+	}
+	return a.WithdrawLetter(ctx, page.Person, page.Proposal.ID, page.Community.Slug)
+}
+
 // AnswerLinkFor is the answer page's address for a signed-in lead of the
 // community who did not keep the email: the same signed link, made for them.
 func (a *App) AnswerLinkFor(ctx context.Context, actor *model.User, proposalID int64, communityRef string) (string, error) {

@@ -60,8 +60,16 @@ func seedNarrativesAndConsortia(ctx context.Context, a seeder, admin *model.User
 				return fmt.Errorf("%s: link %s: %w", d.title, t, err)
 			}
 		}
-		for _, c := range d.endorsers {
-			if err := a.EndorseNarrative(ctx, admin, n.Slug, c, &model.EndorsementAnswer{}); err != nil {
+		for i, c := range d.endorsers {
+			ans := &model.EndorsementAnswer{}
+			if i == 0 && d.story != "" {
+				// Staff record the first endorser's story; naming it takes its lead's consent.
+				ans.Story = model.Story{Who: "Instructors and researchers of the endorsing community",
+					Before: "Work on this area waited on the host organization's roadmap, one request at a time.",
+					After:  "With the narrative's initiatives delivered, the community plans its terms around them.",
+					Quote:  "This is the area where a shared roadmap helps us most."}
+			}
+			if err := a.EndorseNarrative(ctx, admin, n.Slug, c, ans); err != nil {
 				return err
 			}
 		}

@@ -64,6 +64,7 @@ func addRoutes(mux *http.ServeMux, a *app.App, ui *web.UI, cfg Config, log *slog
 	mux.Handle("GET /endorse/{token}", ui.EndorsePage())
 	mux.Handle("POST /endorse/{token}", ui.EndorseAnswer())
 	mux.Handle("POST /endorse/{token}/letter", ui.EndorseLetter())
+	mux.Handle("POST /endorse/{token}/letter/withdraw", ui.EndorseWithdrawLetter())
 	mux.Handle("GET /proposals/{id}/endorsements", ui.ProposalEndorsements())
 	mux.Handle("POST /proposals/{id}/endorsements", ui.RequestProposalEndorsements())
 	mux.Handle("POST /proposals/{id}/endorsements/remind", ui.RemindProposalEndorsements())

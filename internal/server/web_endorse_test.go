@@ -59,6 +59,12 @@ func TestWebEndorseLink(t *testing.T) {
 		req.Header.Set("Origin", e.srv.URL)
 		wantStatus(t, "upload a letter", peSend(e, b.client, req), 303)
 		has(t, b.get(link), "Current letter: <strong>support.pdf</strong>")
+		wantStatus(t, "withdraw the letter", b.post(link+"/letter/withdraw", nil), 303)
+		has(t, b.get(link), "No letter uploaded yet.")
+		wantStatus(t, "withdraw again", b.post(link+"/letter/withdraw", nil), 404)
+		req = peMultipart(e, link+"/letter", "file", "support.pdf", letter)
+		req.Header.Set("Origin", e.srv.URL)
+		wantStatus(t, "upload it again", peSend(e, b.client, req), 303)
 
 		// Someone who is no longer a lead cannot use the link.
 		if _, err := e.app.SetAffiliation(context.Background(), e.admin, "northfield", "priya@northfield.example.edu", "member"); err != nil {

@@ -110,3 +110,15 @@ func (ui *UI) EndorseLetter() http.Handler {
 		return nil
 	})
 }
+
+// EndorseWithdrawLetter withdraws the current letter (kept as history).
+func (ui *UI) EndorseWithdrawLetter() http.Handler {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
+		if err := ui.app.WithdrawLetterByLink(r.Context(), r.PathValue("token")); err != nil {
+			return ui.endorseFailed(w, r, err, "letter")
+		}
+		ui.flash(r, "Your letter of support is withdrawn; it stays in the history.")
+		redirect(w, r, "/endorse/"+url.PathEscape(r.PathValue("token")))
+		return nil
+	})
+}
