@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -47,37 +46,7 @@ func (h *Handler) consortiumItem(c *model.Consortium) ConsortiumItem {
 	return ConsortiumItem{ConsortiumData: ConsortiumData(*c), StageLabel: model.StageLabel(c.Stage), CriticalMassReached: c.CriticalMassReached()}
 }
 
-// screenConsortia removes from consortia what visitors may not see: the
-// names of people and links to non-public narratives. (Initiatives are
-// screened by the use cases.)
-func (h *Handler) screenConsortia(ctx context.Context, list ...*model.Consortium) error {
-	if !visitor(actor(ctx)) || len(list) == 0 {
-		return nil
-	}
-	public := map[int64]bool{}
-	if slices.ContainsFunc(list, func(c *model.Consortium) bool { return len(c.Narratives) > 0 }) {
-		var err error
-		if public, err = h.publicNarratives(ctx); err != nil {
-			return err
-		}
-	}
-	for _, c := range list {
-		ns := []model.NarrativeRef{}
-		for _, n := range c.Narratives {
-			if public[n.ID] {
-				ns = append(ns, n)
-			}
-		}
-		c.Narratives = ns
-		c.ProposedByID, c.ProposedByName = nil, ""
-	}
-	return nil
-}
-
 func (h *Handler) consortiumDetail(ctx context.Context, v *app.ConsortiumView) (ConsortiumDetail, error) {
-	if err := h.screenConsortia(ctx, v.Consortium); err != nil {
-		return ConsortiumDetail{}, err
-	}
 	d := ConsortiumDetail{ConsortiumItem: h.consortiumItem(v.Consortium), Members: v.Members, Supporters: v.Supporters,
 		Timeline: v.Timeline, MemberHistory: v.MemberEvents, NextStages: []NextStage{}, CanEdit: v.CanEdit}
 	if d.Supporters == nil {
@@ -85,11 +54,6 @@ func (h *Handler) consortiumDetail(ctx context.Context, v *app.ConsortiumView) (
 	}
 	if d.MemberHistory == nil {
 		d.MemberHistory = []model.MemberEvent{}
-	}
-	if visitor(actor(ctx)) {
-		for i := range d.Timeline {
-			d.Timeline[i].ByID, d.Timeline[i].ByName = nil, ""
-		}
 	}
 	for _, to := range model.NextStages(v.Stage) {
 		b := v.Blockers[to]
@@ -123,9 +87,6 @@ func (h *Handler) listConsortia(ctx context.Context, in *ListConsortiaInput) (*C
 	f := model.ConsortiumFilter{Query: in.Q, Stage: in.Stage, Page: in.page()}
 	list, total, err := h.app.ListConsortia(ctx, actor(ctx), f)
 	if err != nil {
-		return nil, h.fail(ctx, err)
-	}
-	if err := h.screenConsortia(ctx, list...); err != nil {
 		return nil, h.fail(ctx, err)
 	}
 	out := &ConsortiumList{}
@@ -166,9 +127,6 @@ type ConsortiumOutput struct {
 }
 
 func (h *Handler) consortiumOutput(ctx context.Context, c *model.Consortium) (*ConsortiumOutput, error) {
-	if err := h.screenConsortia(ctx, c); err != nil {
-		return nil, h.fail(ctx, err)
-	}
 	return &ConsortiumOutput{Body: h.consortiumItem(c)}, nil
 }
 
@@ -476,7 +434,7 @@ func (h *Handler) listMembers(ctx context.Context, in *ListMembersInput) (*Membe
 		}
 		out.Body.ByRole = append(out.Body.ByRole, g)
 	}
-	if in.History && !visitor(actor(ctx)) {
+	if in.History { // app gives member history to signed-in readers only
 		out.Body.History = v.MemberEvents
 		if out.Body.History == nil {
 			out.Body.History = []model.MemberEvent{}

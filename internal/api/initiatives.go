@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -46,10 +45,6 @@ func staleVersion(what string, want, have int64) error {
 		Message: fmt.Sprintf("This %s was changed by someone else since you loaded it (you sent version %d, it is now at %d); reload and try again.", what, want, have),
 		Fields:  []model.FieldError{{Field: "version", Message: fmt.Sprintf("is %d now", have)}}}
 }
-
-// visitor reports whether the caller is not signed in (or disabled): such
-// callers see public information only, and no person's name.
-func visitor(u *model.User) bool { return u == nil || u.DisabledAt != nil }
 
 func idStr(id int64) string { return strconv.FormatInt(id, 10) }
 
@@ -114,93 +109,6 @@ func initiativeDetail(v *app.InitiativeView) InitiativeDetail {
 	return d
 }
 
-// --- what a caller may see ---------------------------------------------------
-
-// visibleConsortia returns which of the consortia ids the caller may see.
-func (h *Handler) visibleConsortia(ctx context.Context, ids []int64) (map[int64]bool, error) {
-	seen := map[int64]bool{}
-	var uniq []int64
-	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
-			uniq = append(uniq, id)
-		}
-	}
-	ok := map[int64]bool{}
-	for len(uniq) > 0 {
-		n := min(len(uniq), model.MaxPageSize)
-		list, _, err := h.app.ListConsortia(ctx, actor(ctx), model.ConsortiumFilter{IDs: uniq[:n], Page: model.Page{Number: 1, Size: model.MaxPageSize}})
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range list {
-			ok[c.ID] = true
-		}
-		uniq = uniq[n:]
-	}
-	return ok, nil
-}
-
-// publicNarratives returns the ids of the narratives visitors may see.
-func (h *Handler) publicNarratives(ctx context.Context) (map[int64]bool, error) {
-	list, err := h.app.ListNarratives(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
-	ok := map[int64]bool{}
-	for _, n := range list {
-		ok[n.ID] = true
-	}
-	return ok, nil
-}
-
-// screenInitiatives removes from initiatives what the caller may not see:
-// links to consortia they cannot see (private ones), to non-public
-// narratives for visitors, and, for visitors, the names of people.
-func (h *Handler) screenInitiatives(ctx context.Context, list ...*model.Initiative) error {
-	u := actor(ctx)
-	if u.IsAdmin() || len(list) == 0 {
-		return nil
-	}
-	var ids []int64
-	for _, in := range list {
-		for _, c := range in.Consortia {
-			ids = append(ids, c.ID)
-		}
-	}
-	consortia, err := h.visibleConsortia(ctx, ids)
-	if err != nil {
-		return err
-	}
-	var narratives map[int64]bool
-	if visitor(u) && slices.ContainsFunc(list, func(in *model.Initiative) bool { return len(in.Narratives) > 0 }) {
-		if narratives, err = h.publicNarratives(ctx); err != nil {
-			return err
-		}
-	}
-	for _, in := range list {
-		cs := []model.ConsortiumRef{}
-		for _, c := range in.Consortia {
-			if consortia[c.ID] {
-				cs = append(cs, c)
-			}
-		}
-		in.Consortia = cs
-		if !visitor(u) {
-			continue
-		}
-		ns := []model.NarrativeRef{}
-		for _, n := range in.Narratives {
-			if narratives[n.ID] {
-				ns = append(ns, n)
-			}
-		}
-		in.Narratives = ns
-		in.AuthorID, in.AuthorName, in.StatusByName = nil, "", ""
-	}
-	return nil
-}
-
 // roadmapFilter resolves the narrative and consortium filters (id or slug)
 // to ids, as the caller may see them.
 func (h *Handler) roadmapFilter(ctx context.Context, narrative, consortium string) (narrativeID, consortiumID int64, err error) {
@@ -258,9 +166,6 @@ func (h *Handler) listInitiatives(ctx context.Context, in *ListInitiativesInput)
 	if err != nil {
 		return nil, h.fail(ctx, err)
 	}
-	if err := h.screenInitiatives(ctx, list...); err != nil {
-		return nil, h.fail(ctx, err)
-	}
 	out := &InitiativeList{}
 	out.Body.Items = make([]InitiativeItem, len(list))
 	for i, it := range list {
@@ -286,16 +191,7 @@ func (h *Handler) getInitiative(ctx context.Context, in *InitiativePath) (*Initi
 	if err != nil {
 		return nil, h.fail(ctx, err)
 	}
-	if err := h.screenInitiatives(ctx, v.Initiative); err != nil {
-		return nil, h.fail(ctx, err)
-	}
-	d := initiativeDetail(v)
-	if visitor(actor(ctx)) {
-		for i := range d.History {
-			d.History[i].ByID, d.History[i].ByName = nil, ""
-		}
-	}
-	return &InitiativeDetailOutput{Body: d}, nil
+	return &InitiativeDetailOutput{Body: initiativeDetail(v)}, nil
 }
 
 // --- create and edit ---------------------------------------------------------
@@ -462,9 +358,6 @@ func (h *Handler) updateInitiative(ctx context.Context, in *UpdateInitiativeInpu
 }
 
 func (h *Handler) initiativeOutput(ctx context.Context, in *model.Initiative) (*InitiativeOutput, error) {
-	if err := h.screenInitiatives(ctx, in); err != nil {
-		return nil, h.fail(ctx, err)
-	}
 	return &InitiativeOutput{Body: initiativeItem(in)}, nil
 }
 
@@ -636,7 +529,6 @@ func (h *Handler) getRoadmap(ctx context.Context, in *RoadmapInput) (*RoadmapOut
 		{status: "in-flight", dst: &out.Body.InFlight},
 		{status: model.StatusDone, dst: &out.Body.Done},
 	}
-	var all []*model.Initiative
 	for i, col := range cols {
 		// Page size -1: the whole column, in priority order.
 		f := model.InitiativeFilter{Status: col.status, Theme: in.Theme, NarrativeID: nid, ConsortiumID: cid, Page: model.Page{Size: -1}}
@@ -645,10 +537,6 @@ func (h *Handler) getRoadmap(ctx context.Context, in *RoadmapInput) (*RoadmapOut
 			return nil, h.fail(ctx, err)
 		}
 		cols[i].list = list
-		all = append(all, list...)
-	}
-	if err := h.screenInitiatives(ctx, all...); err != nil {
-		return nil, h.fail(ctx, err)
 	}
 	for _, col := range cols {
 		*col.dst = make([]RoadmapItem, len(col.list))

@@ -43,7 +43,7 @@ type DemoItem struct {
 	Summary map[string]int `json:"summary" doc:"Reactions by kind: resonated, neutral, did_not_resonate."`
 }
 
-func demoItem(d *model.Demo, visitor bool) DemoItem {
+func demoItem(d *model.Demo) DemoItem {
 	it := DemoItem{DemoData: DemoData(*d), Summary: map[string]int{}}
 	for _, k := range model.Reactions {
 		it.Summary[k] = 0
@@ -53,11 +53,6 @@ func demoItem(d *model.Demo, visitor bool) DemoItem {
 	}
 	it.Reactions = make([]model.Reaction, len(d.Reactions))
 	copy(it.Reactions, d.Reactions)
-	if visitor {
-		for i := range it.Reactions {
-			it.Reactions[i].ByName = ""
-		}
-	}
 	return it
 }
 
@@ -196,7 +191,7 @@ func (h *Handler) meetingDetail(ctx context.Context, id int64) (*MeetingDetailOu
 	}
 	d := MeetingDetail{MeetingItem: meetingItem(v.Meeting), Consortium: v.Consortium.Slug, Demos: []DemoItem{}, MyRSVP: v.MyRSVP}
 	for _, dm := range v.Demos {
-		d.Demos = append(d.Demos, demoItem(dm, visitor(actor(ctx))))
+		d.Demos = append(d.Demos, demoItem(dm))
 	}
 	return &MeetingDetailOutput{Body: d}, nil
 }
@@ -261,7 +256,7 @@ func (h *Handler) listDemos(ctx context.Context, in *ConsortiumPath) (*DemoList,
 	out := &DemoList{}
 	out.Body.Items = make([]DemoItem, len(demos))
 	for i, d := range demos {
-		out.Body.Items[i] = demoItem(d, visitor(actor(ctx)))
+		out.Body.Items[i] = demoItem(d)
 	}
 	return out, nil
 }
@@ -296,7 +291,7 @@ func (h *Handler) createDemo(ctx context.Context, in *CreateDemoInput) (*Created
 	if err != nil {
 		return nil, h.fail(ctx, err)
 	}
-	return &CreatedDemo{Location: fmt.Sprintf("%s/demos/%d", Prefix, d.ID), Body: demoItem(d, false)}, nil
+	return &CreatedDemo{Location: fmt.Sprintf("%s/demos/%d", Prefix, d.ID), Body: demoItem(d)}, nil
 }
 
 // DemoPath names a demo.
@@ -309,7 +304,7 @@ func (h *Handler) getDemo(ctx context.Context, in *DemoPath) (*DemoOutput, error
 	if err != nil {
 		return nil, h.fail(ctx, err)
 	}
-	return &DemoOutput{Body: demoItem(d, visitor(actor(ctx)))}, nil
+	return &DemoOutput{Body: demoItem(d)}, nil
 }
 
 // ReactInput records a member community's reaction to a demo.

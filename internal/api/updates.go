@@ -88,11 +88,6 @@ type UpdateList struct {
 }
 
 func (h *Handler) updateList(ctx context.Context, events []model.Event) *UpdateList {
-	if visitor(actor(ctx)) {
-		for i := range events {
-			events[i].ActorName = "" // visitors see no names
-		}
-	}
 	out := &UpdateList{}
 	out.Body.Items = events
 	if out.Body.Items == nil {

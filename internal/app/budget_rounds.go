@@ -172,7 +172,7 @@ func (a *App) GetBudgetRound(ctx context.Context, actor *model.User, id int64) (
 			}
 		}
 	}
-	if actor != nil && v.Open {
+	if model.SignedIn(actor) && v.Open {
 		if v.Voters, err = a.budgetVoters(ctx, actor, c, ballots); err != nil {
 			return nil, err
 		}

@@ -23,7 +23,7 @@ func (a *App) ListCommunities(ctx context.Context, actor *model.User, f model.Co
 	if err != nil {
 		return nil, 0, err
 	}
-	if actor == nil {
+	if !model.SignedIn(actor) {
 		for _, c := range list {
 			redactForPublic(c)
 		}
@@ -45,7 +45,7 @@ func (a *App) GetCommunity(ctx context.Context, actor *model.User, ref string) (
 		return nil, model.NotFound(model.EntityCommunity, ref)
 	}
 	v := &CommunityView{Community: c}
-	if actor == nil {
+	if !model.SignedIn(actor) {
 		redactForPublic(c)
 		return v, nil
 	}

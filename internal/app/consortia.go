@@ -14,7 +14,7 @@ func visibility(actor *model.User) model.Visibility {
 	switch {
 	case actor.IsAdmin():
 		return model.Visibility{All: true}
-	case actor != nil && actor.DisabledAt == nil:
+	case model.SignedIn(actor):
 		return model.Visibility{SignedIn: true, UserID: actor.ID}
 	}
 	return model.Visibility{}
@@ -26,7 +26,7 @@ func (a *App) ListConsortia(ctx context.Context, actor *model.User, f model.Cons
 	if err != nil {
 		return nil, 0, err
 	}
-	if actor == nil {
+	if !model.SignedIn(actor) {
 		for _, c := range list {
 			c.Initiatives = publicRefs(c.Initiatives)
 			c.ProposedByID, c.ProposedByName = nil, ""
@@ -78,8 +78,8 @@ func (a *App) GetConsortium(ctx context.Context, actor *model.User, ref string) 
 		return nil, err
 	}
 	v := &ConsortiumView{Consortium: c, CanManage: actor.IsAdmin(), Blockers: map[string][]model.StageBlocker{}}
-	v.CanEdit = !model.Closed(c.Stage) && (actor.IsAdmin() || (actor != nil && c.ProposedByID != nil && *c.ProposedByID == actor.ID && c.Stage == model.StageProposed))
-	if actor == nil {
+	v.CanEdit = !model.Closed(c.Stage) && (actor.IsAdmin() || (model.SignedIn(actor) && c.ProposedByID != nil && *c.ProposedByID == actor.ID && c.Stage == model.StageProposed))
+	if !model.SignedIn(actor) {
 		c.Initiatives = publicRefs(c.Initiatives)
 		c.ProposedByID, c.ProposedByName = nil, ""
 		if c.Narratives, err = a.publicNarrativeRefs(ctx, c.Narratives); err != nil {
@@ -92,12 +92,12 @@ func (a *App) GetConsortium(ctx context.Context, actor *model.User, ref string) 
 	if v.Timeline, err = a.store.Transitions(ctx, c.ID); err != nil {
 		return nil, err
 	}
-	if actor == nil {
+	if !model.SignedIn(actor) {
 		for i := range v.Timeline {
 			v.Timeline[i].ByID, v.Timeline[i].ByName = nil, ""
 		}
 	}
-	if actor != nil {
+	if model.SignedIn(actor) {
 		if v.Supporters, err = a.store.Supporters(ctx, c.ID); err != nil {
 			return nil, err
 		}

@@ -29,7 +29,7 @@ type fundingReader interface {
 // sustenance fund as its consortium.
 func canSeeGoal(ctx context.Context, q fundingReader, actor *model.User, g *model.FundingGoal) (bool, error) {
 	if g.InitiativeID != nil {
-		return g.InitiativePublic || (actor != nil && actor.DisabledAt == nil), nil
+		return g.InitiativePublic || model.SignedIn(actor), nil
 	}
 	return q.CanSeeConsortium(ctx, *g.ConsortiumID, visibility(actor))
 }
@@ -308,7 +308,7 @@ func (a *App) summaries(ctx context.Context, actor *model.User, goals []*model.F
 			if !ok {
 				continue
 			}
-		} else if !g.InitiativePublic && (actor == nil || actor.DisabledAt != nil) {
+		} else if !g.InitiativePublic && !model.SignedIn(actor) {
 			continue
 		}
 		visible = append(visible, g)

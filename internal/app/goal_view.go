@@ -67,7 +67,7 @@ type viewer struct {
 
 func (a *App) viewer(ctx context.Context, actor *model.User) (*viewer, error) {
 	v := &viewer{actor: actor, mine: map[int64]bool{}, leads: map[int64]bool{}}
-	if actor == nil || actor.DisabledAt != nil {
+	if !model.SignedIn(actor) {
 		return v, nil
 	}
 	affs, err := a.store.AffiliationsOfUser(ctx, actor.ID)
@@ -303,7 +303,7 @@ func (a *App) nameConditions(ctx context.Context, pledges []*model.Pledge) error
 // pledgeChoices fills which communities the actor may pledge for, and which
 // communities a condition may name.
 func (a *App) pledgeChoices(ctx context.Context, vw *viewer, v *GoalView, pledges []*model.Pledge) error {
-	if v.State != model.GoalOpen || v.PastDue || vw.actor == nil {
+	if v.State != model.GoalOpen || v.PastDue || !model.SignedIn(vw.actor) {
 		return nil
 	}
 	live := map[int64]bool{}

@@ -34,14 +34,19 @@ func (a *App) costs(ctx context.Context, list ...*model.Initiative) error {
 
 // canSeeInitiative: public ones are for everyone, the rest for people signed in.
 func canSeeInitiative(actor *model.User, in *model.Initiative) bool {
-	return in.Public || (actor != nil && actor.DisabledAt == nil)
+	return in.Public || model.SignedIn(actor)
 }
 
 func canEditInitiative(actor *model.User, in *model.Initiative) bool {
 	if actor.IsAdmin() {
 		return true
 	}
-	return actor != nil && actor.DisabledAt == nil && in.AuthorID != nil && *in.AuthorID == actor.ID && in.Status == model.StatusIdea
+	return model.SignedIn(actor) && in.AuthorID != nil && *in.AuthorID == actor.ID && in.Status == model.StatusIdea
+}
+
+// canTickTasks: staff and the author tick an initiative's sub-tasks.
+func canTickTasks(actor *model.User, in *model.Initiative) bool {
+	return actor.IsAdmin() || (model.SignedIn(actor) && in.AuthorID != nil && *in.AuthorID == actor.ID)
 }
 
 func mayEditInitiative(actor *model.User, in *model.Initiative) error {
@@ -78,6 +83,7 @@ type InitiativeView struct {
 	Ready        bool                 `json:"ready_for_candidate"`
 	History      []model.StatusChange `json:"history"`
 	CanEdit      bool                 `json:"-"`
+	CanTick      bool                 `json:"-"` // may tick sub-tasks
 	CanMove      []string             `json:"-"`
 	SimilarPeers []model.Peer         `json:"other_communities_with_this_problem"`
 	SolvedPeers  []model.Peer         `json:"communities_that_solved_something_like_this"`
@@ -96,18 +102,18 @@ func (a *App) GetInitiative(ctx context.Context, actor *model.User, ref string) 
 	if err := a.costs(ctx, in); err != nil {
 		return nil, err
 	}
-	if actor == nil {
+	if !model.SignedIn(actor) {
 		hideNonPublic(in)
 	}
 	if err := a.filterLinks(ctx, actor, in); err != nil {
 		return nil, err
 	}
-	v := &InitiativeView{Initiative: in, Checklist: model.DetailChecklist(in), CanEdit: canEditInitiative(actor, in)}
+	v := &InitiativeView{Initiative: in, Checklist: model.DetailChecklist(in), CanEdit: canEditInitiative(actor, in), CanTick: canTickTasks(actor, in)}
 	v.Ready = model.DetailReady(v.Checklist)
 	if v.History, err = a.store.StatusHistory(ctx, in.ID); err != nil {
 		return nil, err
 	}
-	if actor == nil {
+	if !model.SignedIn(actor) {
 		for i := range v.History {
 			v.History[i].ByID, v.History[i].ByName = nil, ""
 		}
@@ -120,7 +126,7 @@ func (a *App) GetInitiative(ctx context.Context, actor *model.User, ref string) 
 	if v.SimilarPeers, err = a.store.CommunitiesWithThemes(ctx, in.Themes, in.ID, 6); err != nil {
 		return nil, err
 	}
-	if v.SolvedPeers, err = a.store.SolvedBy(ctx, in.Themes, 0, actor == nil, 6); err != nil {
+	if v.SolvedPeers, err = a.store.SolvedBy(ctx, in.Themes, 0, !model.SignedIn(actor), 6); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -130,6 +136,15 @@ func (a *App) GetInitiative(ctx context.Context, actor *model.User, ref string) 
 // links to non-public narratives and consortia.
 func hideNonPublic(in *model.Initiative) {
 	in.AuthorName, in.AuthorID, in.StatusByName = "", nil, ""
+}
+
+// readable completes initiatives a use case returns to the actor: cost
+// estimates, and only the links the actor may see.
+func (a *App) readable(ctx context.Context, actor *model.User, list ...*model.Initiative) error {
+	if err := a.costs(ctx, list...); err != nil {
+		return err
+	}
+	return a.filterLinks(ctx, actor, list...)
 }
 
 // filterLinks keeps only the consortia (and, for visitors, narratives) an
@@ -152,7 +167,7 @@ func (a *App) filterLinks(ctx context.Context, actor *model.User, list ...*model
 		}
 	}
 	var publicNarratives map[int64]bool
-	if actor == nil {
+	if !model.SignedIn(actor) {
 		ns, err := a.store.ListNarratives(ctx, true)
 		if err != nil {
 			return err
@@ -187,7 +202,7 @@ func (a *App) filterLinks(ctx context.Context, actor *model.User, list ...*model
 
 // ListInitiatives lists initiatives; visitors see public ones only.
 func (a *App) ListInitiatives(ctx context.Context, actor *model.User, f model.InitiativeFilter) ([]*model.Initiative, int, error) {
-	if actor == nil {
+	if !model.SignedIn(actor) {
 		f.PublicOnly = true
 	}
 	list, total, err := a.store.ListInitiatives(ctx, f)
@@ -197,7 +212,7 @@ func (a *App) ListInitiatives(ctx context.Context, actor *model.User, f model.In
 	if err := a.costs(ctx, list...); err != nil {
 		return nil, 0, err
 	}
-	if actor == nil {
+	if !model.SignedIn(actor) {
 		for _, in := range list {
 			hideNonPublic(in)
 		}
@@ -228,7 +243,7 @@ func (a *App) CreateInitiative(ctx context.Context, actor *model.User, in model.
 	if err != nil {
 		return nil, err
 	}
-	return out, a.costs(ctx, out)
+	return out, a.readable(ctx, actor, out)
 }
 
 // UpdateInitiative edits an initiative: staff always, the author while it
@@ -264,7 +279,7 @@ func (a *App) UpdateInitiative(ctx context.Context, actor *model.User, ref strin
 	if err != nil {
 		return nil, err
 	}
-	return out, a.costs(ctx, out)
+	return out, a.readable(ctx, actor, out)
 }
 
 // MoveInitiative changes an initiative's status. Staff make any allowed
@@ -314,7 +329,7 @@ func (a *App) MoveInitiative(ctx context.Context, actor *model.User, ref, to, no
 	if err != nil {
 		return nil, err
 	}
-	return out, a.costs(ctx, out)
+	return out, a.readable(ctx, actor, out)
 }
 
 // checklistError turns unmet checklist items into field errors.
@@ -341,8 +356,7 @@ func (a *App) SetTaskDone(ctx context.Context, actor *model.User, ref string, ta
 		if err != nil {
 			return err
 		}
-		isAuthor := in.AuthorID != nil && *in.AuthorID == actor.ID
-		if !actor.IsAdmin() && !isAuthor {
+		if !canTickTasks(actor, in) {
 			return forbidden("Only staff and the author can tick sub-tasks.")
 		}
 		if err := tx.SetTaskDone(ctx, in.ID, taskID, done); err != nil {

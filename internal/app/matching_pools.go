@@ -92,7 +92,7 @@ func (a *App) GetMatchingPool(ctx context.Context, actor *model.User, id int64) 
 	refs := map[int64]model.InitiativeRef{}
 	var ids []int64
 	for _, in := range c.Initiatives {
-		if in.Public || actor != nil {
+		if in.Public || model.SignedIn(actor) {
 			refs[in.ID] = in
 			ids = append(ids, in.ID)
 		}

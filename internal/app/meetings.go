@@ -93,7 +93,7 @@ func (a *App) GetMeeting(ctx context.Context, actor *model.User, id int64) (*Mee
 	if err := a.screenDemos(ctx, actor, v.Demos...); err != nil {
 		return nil, err
 	}
-	if actor != nil {
+	if model.SignedIn(actor) {
 		for _, r := range m.RSVPs {
 			if r.UserID == actor.ID {
 				v.MyRSVP = r.Response
@@ -209,7 +209,7 @@ func (a *App) Demos(ctx context.Context, actor *model.User, consortiumRef string
 // screenDemos removes from demos what visitors may not see: who reacted,
 // and the initiative a demo shows when that initiative is not public.
 func (a *App) screenDemos(ctx context.Context, actor *model.User, demos ...*model.Demo) error {
-	if actor != nil {
+	if model.SignedIn(actor) {
 		return nil
 	}
 	public := map[int64]bool{}

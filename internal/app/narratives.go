@@ -8,16 +8,16 @@ import (
 )
 
 func canSeeNarrative(actor *model.User, n *model.Narrative) bool {
-	return n.Public || (actor != nil && actor.DisabledAt == nil)
+	return n.Public || model.SignedIn(actor)
 }
 
 // ListNarratives lists narratives; visitors see public ones with public initiatives.
 func (a *App) ListNarratives(ctx context.Context, actor *model.User) ([]*model.Narrative, error) {
-	list, err := a.store.ListNarratives(ctx, actor == nil)
+	list, err := a.store.ListNarratives(ctx, !model.SignedIn(actor))
 	if err != nil {
 		return nil, err
 	}
-	if actor == nil {
+	if !model.SignedIn(actor) {
 		for _, n := range list {
 			n.Initiatives = publicRefs(n.Initiatives)
 			narrativeForReader(actor, n)
@@ -45,7 +45,7 @@ func (a *App) GetNarrative(ctx context.Context, actor *model.User, ref string) (
 	if !canSeeNarrative(actor, n) {
 		return nil, model.NotFound(model.EntityNarrative, ref)
 	}
-	if actor == nil {
+	if !model.SignedIn(actor) {
 		n.Initiatives = publicRefs(n.Initiatives)
 	}
 	narrativeForReader(actor, n)

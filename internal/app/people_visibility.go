@@ -15,7 +15,7 @@ type peopleViewer struct {
 
 func (a *App) peopleViewer(ctx context.Context, actor *model.User) (*peopleViewer, error) {
 	v := &peopleViewer{user: actor}
-	if actor == nil || actor.IsAdmin() {
+	if !model.SignedIn(actor) || actor.IsAdmin() {
 		return v, nil // staff see everything, visitors nothing: no need to look
 	}
 	var err error

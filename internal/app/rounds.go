@@ -131,7 +131,8 @@ type RoundView struct {
 	Result       *tally.Result     `json:"result,omitempty"`
 	Drivers      []Driver          `json:"drivers"`
 	Voters       []Voter           `json:"-"` // communities the actor can vote for
-	Cast         []string          `json:"voted" doc:"Communities that have cast a ballot (not how)."`
+	Cast         []string          `json:"voted" doc:"Communities that have cast a ballot (not how); signed-in readers only."`
+	Voted        int               `json:"-"` // how many ballots were cast, for everyone
 	// Excluded lists cast ballots that are not counted, and why (for
 	// visitors without the community's name).
 	Excluded []ExcludedBallot `json:"-"`
@@ -180,7 +181,7 @@ func (a *App) GetRound(ctx context.Context, actor *model.User, id int64) (*Round
 	// Visitors see public initiatives only: other candidates keep their
 	// place in the round, the tally and the export, under a neutral name.
 	hidden := map[int64]bool{}
-	if actor == nil {
+	if !model.SignedIn(actor) {
 		r.ClosedEarlyBy = "" // who acted is for signed-in readers, as in the timeline
 		for i, cand := range r.Candidates {
 			if !cand.Public {
@@ -196,8 +197,11 @@ func (a *App) GetRound(ctx context.Context, actor *model.User, id int64) (*Round
 	if err != nil {
 		return nil, err
 	}
-	for _, b := range ballots {
-		v.Cast = append(v.Cast, b.CommunityName)
+	v.Voted = len(ballots)
+	if model.SignedIn(actor) {
+		for _, b := range ballots {
+			v.Cast = append(v.Cast, b.CommunityName)
+		}
 	}
 	counted, excluded, err := countedBallots(ctx, a.store, r, ballots, a.now())
 	if err != nil {
@@ -205,7 +209,7 @@ func (a *App) GetRound(ctx context.Context, actor *model.User, id int64) (*Round
 	}
 	if v.CanSeeResult {
 		v.Excluded = excluded
-		if actor == nil {
+		if !model.SignedIn(actor) {
 			for i := range v.Excluded {
 				v.Excluded[i].Community = ""
 			}
@@ -228,7 +232,7 @@ func (a *App) GetRound(ctx context.Context, actor *model.User, id int64) (*Round
 			v.Drivers[i].Title, v.Drivers[i].Slug = NonPublicCandidate, ""
 		}
 	}
-	if actor != nil {
+	if model.SignedIn(actor) {
 		if v.Voters, err = a.voters(ctx, actor, c, ballots); err != nil {
 			return nil, err
 		}
@@ -547,7 +551,7 @@ func (a *App) Rounds(ctx context.Context, actor *model.User, consortiumRef strin
 		return nil, nil, err
 	}
 	rs, err := a.store.RoundsOf(ctx, c.ID)
-	if actor == nil {
+	if !model.SignedIn(actor) {
 		for _, r := range rs {
 			r.ClosedEarlyBy = ""
 		}

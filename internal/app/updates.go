@@ -199,7 +199,19 @@ func (a *App) Updates(ctx context.Context, actor *model.User, consortiumRef stri
 		}
 		id = c.ID
 	}
-	return a.store.Events(ctx, id, []string{model.EventUpdatePosted}, limit)
+	return eventsFor(actor)(a.store.Events(ctx, id, []string{model.EventUpdatePosted}, limit))
+}
+
+// eventsFor screens events for the actor: visitors see no names.
+func eventsFor(actor *model.User) func([]model.Event, error) ([]model.Event, error) {
+	return func(events []model.Event, err error) ([]model.Event, error) {
+		if err == nil && !model.SignedIn(actor) {
+			for i := range events {
+				events[i].ActorName = ""
+			}
+		}
+		return events, err
+	}
 }
 
 // News lists every event of a consortium the actor may see, newest first.
@@ -208,7 +220,7 @@ func (a *App) News(ctx context.Context, actor *model.User, consortiumRef string,
 	if err != nil {
 		return nil, err
 	}
-	return a.store.Events(ctx, c.ID, nil, limit)
+	return eventsFor(actor)(a.store.Events(ctx, c.ID, nil, limit))
 }
 
 // GetRequest returns a request and who answered, for people who can see it.

@@ -16,7 +16,7 @@ import (
 // those for all member communities and those of every consortium the actor
 // can see (public ones for visitors).
 func (a *App) UpdatesFeed(ctx context.Context, actor *model.User, limit int) ([]model.Event, error) {
-	return a.store.VisibleUpdates(ctx, visibility(actor), limit)
+	return eventsFor(actor)(a.store.VisibleUpdates(ctx, visibility(actor), limit))
 }
 
 // CheckDeadline rejects a request deadline that has already passed: nobody

@@ -12,13 +12,6 @@ import (
 	"consortia/internal/model"
 )
 
-func requireAdmin(r *http.Request) error {
-	if !user(r).IsAdmin() {
-		return denied(r, "Only the host organization's staff can open the admin area.")
-	}
-	return nil
-}
-
 type adminUsersData struct {
 	Items []app.Person
 	Total int
@@ -41,7 +34,7 @@ func (ui *UI) AdminUsers() http.Handler {
 }
 
 func (ui *UI) adminUsersPage(r *http.Request) (*Page, error) {
-	if err := requireAdmin(r); err != nil {
+	if err := app.RequireAdmin(user(r)); err != nil {
 		return nil, err
 	}
 	f := model.PeopleFilter{Query: strings.TrimSpace(r.URL.Query().Get("q")), Page: model.Page{Number: pageParam(r), Size: 50}}
@@ -84,7 +77,7 @@ type adminUserData struct {
 }
 
 func (ui *UI) adminUserPage(r *http.Request) (*Page, error) {
-	if err := requireAdmin(r); err != nil {
+	if err := app.RequireAdmin(user(r)); err != nil {
 		return nil, err
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
@@ -190,7 +183,7 @@ func auditFilter(r *http.Request) model.AuditFilter {
 // AdminAudit shows the audit log with filters.
 func (ui *UI) AdminAudit() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := requireAdmin(r); err != nil {
+		if err := app.RequireAdmin(user(r)); err != nil {
 			ui.Error(w, r, err)
 			return
 		}
@@ -217,7 +210,7 @@ func (ui *UI) AdminAudit() http.Handler {
 // AdminAuditExport downloads the filtered audit log as CSV or JSON.
 func (ui *UI) AdminAuditExport(format string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := requireAdmin(r); err != nil {
+		if err := app.RequireAdmin(user(r)); err != nil {
 			ui.Error(w, r, err)
 			return
 		}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -153,13 +152,10 @@ func moveButtons(from string, allowed []string) []moveButton {
 
 type initiativeData struct {
 	*app.InitiativeView
-	Steps      []step
-	Moves      []moveButton
-	Narratives []model.NarrativeRef
-	Consortia  []model.ConsortiumRef
-	CanTick    bool
-	IsAdmin    bool
-	SignedIn   bool
+	Steps    []step
+	Moves    []moveButton
+	IsAdmin  bool
+	SignedIn bool
 	// Interest: communities the user may speak for, and those of them
 	// already interested.
 	InterestChoices []choice
@@ -177,17 +173,10 @@ func (ui *UI) initiativePage(r *http.Request, ref string) (*Page, error) {
 	}
 	d := &initiativeData{InitiativeView: v, Steps: initiativeSteps(v.Status, v.History), Moves: moveButtons(v.Status, v.CanMove),
 		IsAdmin: u.IsAdmin(), SignedIn: u != nil}
-	d.CanTick = u.IsAdmin() || (u != nil && v.AuthorID != nil && *v.AuthorID == u.ID)
 	for _, c := range v.Checklist {
 		if !c.OK {
 			d.Missing++
 		}
-	}
-	if d.Narratives, err = ui.visibleNarratives(ctx, u, v.Narratives); err != nil {
-		return nil, err
-	}
-	if d.Consortia, err = ui.visibleConsortia(ctx, u, v.Consortia); err != nil {
-		return nil, err
 	}
 	if u != nil {
 		interested := map[int64]bool{}
@@ -211,46 +200,6 @@ func (ui *UI) initiativePage(r *http.Request, ref string) (*Page, error) {
 		return nil, err
 	}
 	return ui.page(r, v.Title, "roadmap", d), nil
-}
-
-// visibleNarratives drops narratives a visitor may not see.
-func (ui *UI) visibleNarratives(ctx context.Context, u *model.User, refs []model.NarrativeRef) ([]model.NarrativeRef, error) {
-	if u != nil || len(refs) == 0 {
-		return refs, nil
-	}
-	public, err := ui.app.ListNarratives(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
-	var out []model.NarrativeRef
-	for _, n := range refs {
-		if slices.ContainsFunc(public, func(p *model.Narrative) bool { return p.ID == n.ID }) {
-			out = append(out, n)
-		}
-	}
-	return out, nil
-}
-
-// visibleConsortia drops consortia the reader may not see.
-func (ui *UI) visibleConsortia(ctx context.Context, u *model.User, refs []model.ConsortiumRef) ([]model.ConsortiumRef, error) {
-	if len(refs) == 0 || u.IsAdmin() {
-		return refs, nil
-	}
-	ids := make([]int64, len(refs))
-	for i, c := range refs {
-		ids[i] = c.ID
-	}
-	list, _, err := ui.app.ListConsortia(ctx, u, model.ConsortiumFilter{IDs: ids, Page: model.Page{Size: model.MaxPageSize}})
-	if err != nil {
-		return nil, err
-	}
-	var out []model.ConsortiumRef
-	for _, c := range refs {
-		if slices.ContainsFunc(list, func(v *model.Consortium) bool { return v.ID == c.ID }) {
-			out = append(out, c)
-		}
-	}
-	return out, nil
 }
 
 // Initiative shows one initiative.

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"consortia/internal/app"
 	"consortia/internal/model"
 )
 
@@ -45,7 +46,7 @@ func (ui *UI) mailDir() string {
 }
 
 func (ui *UI) outboxPage(r *http.Request) (*Page, error) {
-	if err := requireAdmin(r); err != nil {
+	if err := app.RequireAdmin(user(r)); err != nil {
 		return nil, err
 	}
 	ctx, u := r.Context(), user(r)
@@ -103,7 +104,7 @@ type outboxMessageData struct {
 // AdminOutboxMessage shows one message as it was (or will be) sent.
 func (ui *UI) AdminOutboxMessage() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := requireAdmin(r); err != nil {
+		if err := app.RequireAdmin(user(r)); err != nil {
 			ui.Error(w, r, err)
 			return
 		}
@@ -148,7 +149,7 @@ func (ui *UI) AdminOutboxMessage() http.Handler {
 // AdminOutboxRetry puts one failed message (id) or all of them back in the queue.
 func (ui *UI) AdminOutboxRetry() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := requireAdmin(r); err != nil {
+		if err := app.RequireAdmin(user(r)); err != nil {
 			ui.Error(w, r, err)
 			return
 		}
@@ -182,7 +183,7 @@ func (ui *UI) AdminOutboxRetry() http.Handler {
 // a webhook.
 func (ui *UI) AdminAddHook() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := requireAdmin(r); err != nil {
+		if err := app.RequireAdmin(user(r)); err != nil {
 			ui.Error(w, r, err)
 			return
 		}

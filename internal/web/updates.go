@@ -86,9 +86,6 @@ func (ui *UI) updateItems(ctx context.Context, u *model.User, events []model.Eve
 	out := make([]updateItem, 0, len(events))
 	for _, e := range events {
 		it := updateItem{Event: e, Anchor: updateAnchor(e)}
-		if u == nil {
-			it.ActorName = "" // visitors see no names
-		}
 		if e.RequestID != nil && u != nil {
 			if r, err := ui.app.GetRequest(ctx, u, *e.RequestID); err == nil {
 				it.Request, it.Options = r, answerOptions(r)
@@ -335,7 +332,7 @@ func (ui *UI) writeUpdatesFeed(w http.ResponseWriter, r *http.Request, title, se
 		if it.Consortium != "" {
 			e.Categories = []atomCategory{{Term: it.Consortium}}
 		}
-		if u != nil && it.ActorName != "" {
+		if it.ActorName != "" { // app names people to signed-in readers only
 			e.Author = &atomPerson{Name: it.ActorName}
 		}
 		if it.RequestID != nil {
