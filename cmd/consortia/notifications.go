@@ -39,9 +39,10 @@ func (m mailFlags) senders() (map[string]delivery.Sender, string, error) {
 	return senders, "files in " + dir, nil
 }
 
-// runDigests queues due digests every hour while the server runs. Several
-// instances may do this at once: each notification still lands in exactly
-// one digest.
+// runDigests queues due digests, and reminders of proposals' sections and
+// deadlines, every hour while the server runs. Several instances may do
+// this at once: each notification still lands in exactly one digest, and
+// each reminder is queued once.
 func runDigests(ctx context.Context, a *app.App, e *env) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -52,6 +53,11 @@ func runDigests(ctx context.Context, a *app.App, e *env) {
 			} else if n > 0 {
 				e.log.Info("queued digests", "period", period, "count", n)
 			}
+		}
+		if n, err := a.SendProposalReminders(ctx); err != nil && ctx.Err() == nil {
+			e.log.Warn("proposal reminders", "err", err)
+		} else if n > 0 {
+			e.log.Info("queued proposal reminders", "count", n)
 		}
 		select {
 		case <-ctx.Done():

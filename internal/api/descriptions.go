@@ -109,6 +109,12 @@ var descriptions = map[string]string{
 	"update-proposal": "Changes a proposal's fields, initiatives or partners. Staff, or a lead of the lead community (only staff hand the lead to someone else). Send the `version` you read: a stale version answers 409.",
 	"move-proposal":   "Moves a proposal: idea → drafting → submitted → awarded, declined or withdrawn (withdrawn also before submission). Every move is recorded; awarded needs the award's amount and date and credits the proposal's initiatives and communities. A move out of order answers 409.",
 
+	"add-proposal-budget-line":    "Adds a line to the proposal's budget: travel, equipment, personnel or other as an amount in integer minor units, or overhead as basis points of its party's direct costs; party host or lead (lead only when a community leads). Staff, or a lead of the lead community.",
+	"remove-proposal-budget-line": "Removes an added budget line. Staff, or a lead of the lead community.",
+	"add-proposal-section":        "Adds a section to co-write (need, approach, team, budget justification, …) with an owner — a person of the host or of the lead community —, a due date and a status. Staff, or a lead of the lead community.",
+	"update-proposal-section":     "Changes a section. Staff and the lead community's leads change anything; the section's owner changes its status and text. A new owner or due date is reminded again.",
+	"remove-proposal-section":     "Removes a section. Staff, or a lead of the lead community.",
+
 	"list-meetings":          "Lists a consortium's meetings, upcoming first.",
 	"create-meeting":         "Schedules a meeting in its own time zone, with an agenda. Staff only.",
 	"get-meeting":            "Returns a meeting with its demos, RSVPs, notes and decisions.",

@@ -13,6 +13,7 @@ import (
 
 	"consortia/internal/app"
 	"consortia/internal/model"
+	"consortia/internal/proposalbudget"
 )
 
 // Grant proposals: their fields, initiatives and communities, status moves.
@@ -27,6 +28,7 @@ func (h *Handler) proposalRoutes(api huma.API, op func(id, method, path, summary
 	huma.Register(api, op("get-proposal", http.MethodGet, "/proposals/{id}", "Get a proposal", tag), h.getProposal)
 	huma.Register(api, op("update-proposal", http.MethodPatch, "/proposals/{id}", "Update a proposal (staff, or a lead of the lead community)", tag), h.updateProposal)
 	huma.Register(api, op("move-proposal", http.MethodPost, "/proposals/{id}/status", "Move a proposal to another status", tag), h.moveProposal)
+	h.proposalWorkRoutes(api, op) // budget lines and sections: internal/api/proposal_work.go
 }
 
 // Ref names a record by numeric id or slug; JSON may give either a number
@@ -152,6 +154,10 @@ type ProposalDetail struct {
 	Communities []model.ProposalCommunity  `json:"communities"`
 	History     []model.StatusChange       `json:"history"`
 	Next        []string                   `json:"next_statuses" doc:"Statuses the caller may move the proposal to."`
+	Budget      *proposalbudget.Table      `json:"budget" doc:"The initiatives' estimates (hours range × rate, low and high) and the added lines, with totals and each party's share."`
+	Lines       []model.BudgetLine         `json:"budget_lines"`
+	Sections    []model.Section            `json:"sections" doc:"Only for callers signed in."`
+	Checklist   []model.CheckItem          `json:"checklist" doc:"What is missing before the proposal can go to its funder."`
 	CanEdit     bool                       `json:"can_edit" doc:"Whether the caller may change the proposal."`
 	PageURL     string                     `json:"page_url"`
 }
@@ -161,7 +167,7 @@ type ProposalData model.Proposal
 
 func proposalDetail(v *app.ProposalView) ProposalDetail {
 	return ProposalDetail{ProposalData: ProposalData(*v.Proposal), Initiatives: v.Initiatives, Communities: v.Communities,
-		History: v.History, Next: v.Next, CanEdit: v.CanEdit, PageURL: fmt.Sprintf("/proposals/%d", v.ID)}
+		History: v.History, Next: v.Next, Budget: v.Budget, Lines: v.Lines, Sections: v.Sections, Checklist: v.Checklist, CanEdit: v.CanEdit, PageURL: fmt.Sprintf("/proposals/%d", v.ID)}
 }
 
 // ProposalOutput is one proposal.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"consortia/internal/model"
+	"consortia/internal/proposalbudget"
 	"consortia/internal/storage"
 )
 
@@ -79,6 +80,27 @@ func (a *App) editableProposal(ctx context.Context, tx *storage.Tx, actor *model
 		return nil, forbidden("Only staff and the leads of the lead community can change this proposal.")
 	}
 	return p, nil
+}
+
+// editProposal is the frame of every change to a proposal: in one
+// transaction the proposal must be one the actor sees (else 404) and may
+// edit (else 403), then the input must be valid (validate; nil for none),
+// then act runs with it. Validation comes after the permission check, so
+// people who may not act learn nothing from it.
+func (a *App) editProposal(ctx context.Context, actor *model.User, id int64, validate func() error,
+	act func(tx *storage.Tx, p *model.Proposal) error) error {
+	return a.inTx(ctx, func(tx *storage.Tx) error {
+		p, err := a.editableProposal(ctx, tx, actor, id)
+		if err != nil {
+			return err
+		}
+		if validate != nil {
+			if err := validate(); err != nil {
+				return err
+			}
+		}
+		return act(tx, p)
+	})
 }
 
 // resolveProposal turns the input's references into ids, as far as the
@@ -224,6 +246,11 @@ func (a *App) UpdateProposal(ctx context.Context, actor *model.User, id, version
 		if err := tx.UpdateProposal(ctx, id, version, row); err != nil {
 			return err
 		}
+		if !in.Deadline.Equal(before.Deadline) {
+			if err := tx.ClearDeadlineReminder(ctx, id); err != nil {
+				return err
+			}
+		}
 		// Every signed-in person sees every initiative, so the input names
 		// all of them.
 		if err := tx.SetProposalInitiatives(ctx, id, initiatives); err != nil {
@@ -286,7 +313,15 @@ type ProposalView struct {
 	Communities []model.ProposalCommunity  `json:"communities"`
 	History     []model.StatusChange       `json:"history"`
 	Next        []string                   `json:"next_statuses" doc:"Statuses the caller may move the proposal to."`
+	Budget      *proposalbudget.Table      `json:"budget"`
+	Lines       []model.BudgetLine         `json:"budget_lines" doc:"The lines added to the initiatives' estimates."`
+	Sections    []model.Section            `json:"sections"`
+	Checklist   []model.CheckItem          `json:"checklist" doc:"What is missing before the proposal can go to its funder."`
 	CanEdit     bool                       `json:"-"`
+	// Mine marks the sections the reader owns (and may write).
+	Mine map[int64]bool `json:"-"`
+	// Owners are who may own a section (for editors' forms).
+	Owners []model.PersonRef `json:"-"`
 	// AllInitiativeIDs are every linked initiative the reader may see, for
 	// edit forms.
 	AllInitiativeIDs []int64 `json:"-"`
@@ -334,8 +369,38 @@ func (a *App) GetProposal(ctx context.Context, actor *model.User, id int64) (*Pr
 	}
 	if v.CanEdit {
 		v.Next = append(v.Next, model.NextProposalStatuses(p.Status)...)
+		if v.Owners, err = a.store.SectionOwners(ctx, p.LeadCommunityID); err != nil {
+			return nil, err
+		}
+	}
+	if err := a.proposalWork(ctx, actor, v); err != nil {
+		return nil, err
 	}
 	return v, nil
+}
+
+// proposalWork fills in the budget, the sections and the checklist. Only
+// people signed in see the sections (visitors read a public award).
+func (a *App) proposalWork(ctx context.Context, actor *model.User, v *ProposalView) error {
+	var err error
+	if v.Lines, err = a.store.BudgetLines(ctx, v.ID); err != nil {
+		return err
+	}
+	if v.Budget, err = proposalBudget(v.Proposal, v.Initiatives, v.Lines); err != nil {
+		return err
+	}
+	v.Sections, v.Mine, v.Checklist = []model.Section{}, map[int64]bool{}, []model.CheckItem{}
+	if actor == nil {
+		return nil
+	}
+	if v.Sections, err = a.store.Sections(ctx, v.ID); err != nil {
+		return err
+	}
+	for _, s := range v.Sections {
+		v.Mine[s.ID] = s.OwnerID != nil && *s.OwnerID == actor.ID
+	}
+	v.Checklist = model.ProposalChecklist(v.Proposal, len(v.Initiatives), len(v.Lines), v.Sections, a.now())
+	return nil
 }
 
 // initiativeRates fills in the blended rate for initiatives without a rate

@@ -21,6 +21,7 @@ const (
 	EventGoalClosed       = "goal.closed"
 	EventInitiativeStatus = "initiative.status"
 	EventUpdatePosted     = "update.posted"
+	EventProposalDue      = "proposal.due" // a reminder to the owners of a proposal's sections
 	EventTestingCall      = "testing.call"
 	EventTestingBuild     = "testing.build"
 	EventTestingFeedback  = "testing.feedback"

@@ -80,15 +80,11 @@ func (q queries) UpdateProposal(ctx context.Context, id, version int64, in Propo
 		public_award = ?, updated_at = ?, version = version + 1 WHERE id = ?`
 	args := []any{in.Title, in.Funder, in.FunderWebsite, in.Programme, in.CallURL, in.Deadline, in.TimeZone, in.Amount, in.Currency,
 		in.PeriodStart, in.PeriodEnd, in.Summary, in.HostRole, in.LeadCommunityID, in.ConsortiumID, in.PublicAward, now(), id}
-	if version != 0 {
-		query += ` AND version = ?`
-		args = append(args, version)
-	}
-	res, err := q.exec(ctx, query, args...)
+	changed, err := q.versioned(ctx, query, args, version)
 	if err != nil {
 		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if !changed {
 		if version != 0 {
 			return &StaleError{What: model.StaleProposal, Version: version}
 		}
@@ -333,4 +329,26 @@ func (q queries) SectionsOwnedBy(ctx context.Context, userID int64) ([]OwnedSect
 	}, `SELECT p.id, p.title, s.id, s.title, s.status, s.due_at FROM proposal_sections s JOIN proposals p ON p.id = s.proposal_id
 		WHERE s.owner_id = ? AND s.status <> 'done' AND p.status IN ('idea', 'drafting')
 		ORDER BY CASE WHEN s.due_at IS NULL THEN 1 ELSE 0 END, s.due_at, p.deadline, s.id`, userID)
+}
+
+// ClearDeadlineReminder makes a proposal due for a deadline reminder again
+// (its deadline moved).
+func (q queries) ClearDeadlineReminder(ctx context.Context, id int64) error {
+	_, err := q.exec(ctx, `UPDATE proposals SET deadline_reminded_at = NULL WHERE id = ?`, id)
+	return err
+}
+
+// versioned runs an UPDATE ending in its WHERE clause, adding "AND version
+// = ?" for a non-zero version, and reports whether it changed a row.
+func (q queries) versioned(ctx context.Context, query string, args []any, version int64) (bool, error) {
+	if version != 0 {
+		query += ` AND version = ?`
+		args = append(args, version)
+	}
+	res, err := q.exec(ctx, query, args...)
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
 }
