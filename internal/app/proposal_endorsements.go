@@ -243,8 +243,11 @@ func (a *App) AnswerEndorsement(ctx context.Context, actor *model.User, proposal
 		if ans.Consent, err = a.nextConsent(ctx, tx, actor, c.ID, had, in.ConsentToBeNamed, ans.ConsentWording); err != nil {
 			return err
 		}
-		if had.Given && !ans.Consent.Given {
+		switch {
+		case had.Given && !ans.Consent.Given:
 			ans.RevokedAfterSubmission = !model.ProposalOpen(p.Status)
+		case ans.Consent.Given:
+			ans.RevokedAfterSubmission = false
 		}
 		if in.Story != nil {
 			ans.Story = *in.Story

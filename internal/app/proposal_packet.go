@@ -50,6 +50,7 @@ func (a *App) packetFor(ctx context.Context, actor *model.User, proposalID int64
 		Amount: p.Amount, Summary: markdown.PlainText(p.Summary), GeneratedAt: a.now()}
 
 	var ids []int64
+	narratives := map[int64]bool{}
 	for _, it := range v.Initiatives {
 		ids = append(ids, it.ID)
 	}
@@ -62,7 +63,6 @@ func (a *App) packetFor(ctx context.Context, actor *model.User, proposalID int64
 			return nil, err
 		}
 		slices.SortFunc(list, func(x, y *model.Initiative) int { return slices.Index(ids, x.ID) - slices.Index(ids, y.ID) })
-		narratives := map[int64]bool{}
 		for _, in := range list {
 			src.doc.Initiatives = append(src.doc.Initiatives, pdfdoc.Initiative{Title: in.Title, Problem: markdown.PlainText(in.Problem),
 				Solution: markdown.PlainText(in.Solution),
@@ -71,9 +71,6 @@ func (a *App) packetFor(ctx context.Context, actor *model.User, proposalID int64
 			for _, n := range in.Narratives {
 				narratives[n.ID] = true
 			}
-		}
-		if err := a.narrativeSupport(ctx, actor, narratives, &src.doc); err != nil {
-			return nil, err
 		}
 	}
 
@@ -98,13 +95,24 @@ func (a *App) packetFor(ctx context.Context, actor *model.User, proposalID int64
 			src.letters = append(src.letters, packetLetter{id: e.Letter.ID, name: fmt.Sprintf("letters/%02d-%s-%s", len(src.letters)+1, e.Community.Slug, e.Letter.FileName)})
 		}
 	}
+	// A community that revoked its consent on this proposal is not named for
+	// a narrative's area in it either.
+	revoked := map[int64]bool{}
+	for _, e := range list {
+		revoked[e.Community.ID] = !e.Consent.Given && e.Consent.ByName != ""
+	}
+	if err := a.narrativeSupport(ctx, actor, narratives, revoked, &src.doc); err != nil {
+		return nil, err
+	}
 	return src, nil
 }
 
 // narrativeSupport adds the stories and names of communities that endorse
 // the narratives the proposal's initiatives belong to, when they consented
-// to be named for the area (proposals reuse narrative endorsements).
-func (a *App) narrativeSupport(ctx context.Context, actor *model.User, ids map[int64]bool, doc *pdfdoc.Packet) error {
+// to be named for the area (proposals reuse narrative endorsements); a
+// community already named on the proposal is not named twice, and one that
+// revoked its consent on the proposal is not named at all.
+func (a *App) narrativeSupport(ctx context.Context, actor *model.User, ids, revoked map[int64]bool, doc *pdfdoc.Packet) error {
 	keys := make([]int64, 0, len(ids))
 	for id := range ids {
 		keys = append(keys, id)
@@ -119,10 +127,12 @@ func (a *App) narrativeSupport(ctx context.Context, actor *model.User, ids map[i
 			return err
 		}
 		for _, e := range n.Endorsements {
-			if !e.Consent.Given {
+			if !e.Consent.Given || revoked[e.Community.ID] {
 				continue
 			}
-			doc.Collaborators = append(doc.Collaborators, pdfdoc.Collaborator{Name: e.Community.Name, Wording: e.Consent.Wording})
+			if !slices.ContainsFunc(doc.Collaborators, func(c pdfdoc.Collaborator) bool { return c.Name == e.Community.Name }) {
+				doc.Collaborators = append(doc.Collaborators, pdfdoc.Collaborator{Name: e.Community.Name, Wording: e.Consent.Wording})
+			}
 			if e.Story != nil {
 				s := storyOf(*e.Story)
 				s.Community = e.Community.Name + " (on “" + n.Title + "”)"

@@ -247,19 +247,32 @@ func TestAPIProposalEndorsements(t *testing.T) {
 			t.Fatalf("letter history: %s", r.body)
 		}
 
+		// A narrative the proposal's initiatives belong to lends its endorsers'
+		// consent and stories (Eastbay consents for the area; Northfield, named
+		// on the proposal already, is not named twice).
+		rmWant(t, "narrative", e.do("POST", "/api/v1/narratives", e.adminToken, map[string]any{"title": "GPUs for teaching", "story": "S.", "public": true}), 201, "")
+		rmWant(t, "link", e.do("PUT", "/api/v1/narratives/gpus-for-teaching/initiatives/"+w.public, e.adminToken, nil), 204, "")
+		rmWant(t, "eastbay endorses the area", e.do("PUT", "/api/v1/narratives/gpus-for-teaching/endorsements/eastbay", eastTok, map[string]any{"consent_to_be_named": true,
+			"story": map[string]any{"who": "Biology students", "before": "No GPUs.", "after": "A GPU per lab group."}}), 204, "")
+		rmWant(t, "north endorses the area", e.do("PUT", "/api/v1/narratives/gpus-for-teaching/endorsements/northfield", w.northTok, map[string]any{"consent_to_be_named": true}), 204, "")
+
 		// The packet names only communities with current consent.
 		r = e.do("GET", base+"/packet.pdf", w.southTok, nil)
 		rmWant(t, "packet", r, 200, "")
 		text := pdftext.Extract(t, r.body)
 		for _, want := range []string{"Research computing for all", "Open Science Foundation", "Shared GPU scheduling", "Internal billing rework",
 			"Northfield University: Northfield University agrees to be named", "Story 1: Northfield University", "Labs start on time.",
-			"Northfield University — support.pdf", "We will share GPUs."} {
+			"Northfield University — support.pdf", "We will share GPUs.",
+			"Eastbay College: Eastbay College agrees to be named as a supporter of “GPUs for teaching”", "Eastbay College (on “GPUs for teaching”)", "A GPU per lab group."} {
 			if !strings.Contains(text, want) {
 				t.Errorf("the packet lacks %q:\n%s", want, text)
 			}
 		}
 		if strings.Contains(text, "Southgate") {
 			t.Errorf("the packet names a community that revoked consent:\n%s", text)
+		}
+		if n := strings.Count(text, "Northfield University agrees to be named"); n != 1 {
+			t.Errorf("Northfield is named %d times among the collaborators:\n%s", n, text)
 		}
 		r = e.do("GET", base+"/packet.zip", w.northTok, nil)
 		rmWant(t, "zip", r, 200, "")
@@ -295,8 +308,8 @@ func TestAPIProposalEndorsements(t *testing.T) {
 			t.Fatalf("revocation after submission not flagged: %s", r.body)
 		}
 		text = pdftext.Extract(t, e.do("GET", base+"/packet.pdf", e.adminToken, nil).body)
-		if strings.Contains(text, "Northfield") || !strings.Contains(text, "No community has consented to be named yet.") {
-			t.Errorf("the packet still names a community after it revoked consent:\n%s", text)
+		if strings.Contains(text, "Northfield") || !strings.Contains(text, "Eastbay College agrees to be named") {
+			t.Errorf("the packet still names a community after it revoked consent on the proposal (its consent for the narrative's area included):\n%s", text)
 		}
 	})
 }
