@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"time"
 
 	"consortia/internal/markdown"
 	"consortia/internal/model"
 	"consortia/internal/pdfdoc"
+	"consortia/internal/proposalbudget"
 )
 
 // The proposal packet: one PDF from the proposal as the reader may see it,
@@ -67,12 +69,13 @@ func (a *App) packetFor(ctx context.Context, actor *model.User, proposalID int64
 			src.doc.Initiatives = append(src.doc.Initiatives, pdfdoc.Initiative{Title: in.Title, Problem: markdown.PlainText(in.Problem),
 				Solution: markdown.PlainText(in.Solution),
 				Estimate: pdfdoc.Estimate{HoursLow: in.HoursLow, HoursHigh: in.HoursHigh, CostLow: in.CostLow, CostHigh: in.CostHigh}})
-			src.doc.Budget = append(src.doc.Budget, pdfdoc.BudgetLine{Label: in.Title, Low: in.CostLow, High: in.CostHigh})
 			for _, n := range in.Narratives {
 				narratives[n.ID] = true
 			}
 		}
 	}
+
+	budgetOf(v, &src.doc)
 
 	list, err := a.store.ProposalEndorsements(ctx, p.ID)
 	if err != nil {
@@ -141,6 +144,30 @@ func (a *App) narrativeSupport(ctx context.Context, actor *model.User, ids, revo
 		}
 	}
 	return nil
+}
+
+// budgetOf copies the proposal's budget table (estimates × rate, added
+// lines, overhead; exact totals) and says the host's and the lead's shares.
+func budgetOf(v *ProposalView, doc *pdfdoc.Packet) {
+	t := v.Budget
+	if t == nil {
+		return
+	}
+	money := func(a int64) model.Money { return model.Money{Amount: a, Currency: t.Currency} }
+	for _, r := range t.Rows {
+		doc.Budget = append(doc.Budget, pdfdoc.BudgetLine{Label: r.Label, Low: money(r.Amount.Low), High: money(r.Amount.High)})
+	}
+	share := func(r proposalbudget.Range) string { return money(r.Low).String() + "–" + money(r.High).String() }
+	switch {
+	case v.LeadCommunity != nil:
+		doc.BudgetNotes = append(doc.BudgetNotes, fmt.Sprintf("The host organization's share (as %s): %s. %s's share: %s.",
+			v.HostRole, share(t.Host), v.LeadCommunity.Name, share(t.Lead)))
+	case len(t.Rows) > 0:
+		doc.BudgetNotes = append(doc.BudgetNotes, "The host organization leads and carries the whole budget: "+share(t.Host)+".")
+	}
+	if len(t.Skipped) > 0 {
+		doc.BudgetNotes = append(doc.BudgetNotes, "Left out of the budget (estimated in another currency): "+strings.Join(t.Skipped, ", ")+".")
+	}
 }
 
 func storyOf(s model.Story) pdfdoc.Story {

@@ -256,6 +256,10 @@ func TestAPIProposalEndorsements(t *testing.T) {
 			"story": map[string]any{"who": "Biology students", "before": "No GPUs.", "after": "A GPU per lab group."}}), 204, "")
 		rmWant(t, "north endorses the area", e.do("PUT", "/api/v1/narratives/gpus-for-teaching/endorsements/northfield", w.northTok, map[string]any{"consent_to_be_named": true}), 204, "")
 
+		// The budget table is the proposal's: estimates, added lines, overhead.
+		rmWant(t, "travel", e.do("POST", base+"/budget-lines", e.adminToken, map[string]any{"kind": "travel", "label": "Workshop travel", "amount": 250_050}), 201, "")
+		rmWant(t, "overhead", e.do("POST", base+"/budget-lines", e.adminToken, map[string]any{"kind": "overhead", "label": "Indirect costs", "basis_points": 1000}), 201, "")
+
 		// The packet names only communities with current consent.
 		r = e.do("GET", base+"/packet.pdf", w.southTok, nil)
 		rmWant(t, "packet", r, 200, "")
@@ -263,7 +267,9 @@ func TestAPIProposalEndorsements(t *testing.T) {
 		for _, want := range []string{"Research computing for all", "Open Science Foundation", "Shared GPU scheduling", "Internal billing rework",
 			"Northfield University: Northfield University agrees to be named", "Story 1: Northfield University", "Labs start on time.",
 			"Northfield University — support.pdf", "We will share GPUs.",
-			"Eastbay College: Eastbay College agrees to be named as a supporter of “GPUs for teaching”", "Eastbay College (on “GPUs for teaching”)", "A GPU per lab group."} {
+			"Eastbay College: Eastbay College agrees to be named as a supporter of “GPUs for teaching”", "Eastbay College (on “GPUs for teaching”)", "A GPU per lab group.",
+			"Workshop travel USD 2,500.50 USD 2,500.50", "Indirect costs USD 550.05 USD 850.05", "USD 6,050.55 USD 9,350.55", // the totals row
+			"The host organization leads and carries the whole budget: USD 6,050.55–USD 9,350.55."} {
 			if !strings.Contains(text, want) {
 				t.Errorf("the packet lacks %q:\n%s", want, text)
 			}
