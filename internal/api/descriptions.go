@@ -17,6 +17,7 @@ var tags = []*huma.Tag{
 	{Name: "Updates", Description: "Updates from staff with optional requests, answers to requests, and each person's notification preferences."},
 	{Name: "Introductions", Description: "Introductions between a community with a problem and one that solved it, or of the host to peers, funders and collaborators: double opt-in, a pipeline to an outcome, the credit of the connector, and the network they build."},
 	{Name: "Admin", Description: "Operating the service: the delivery queue of email, Slack and webhook messages."},
+	{Name: "Search", Description: "Full-text search across the kinds of record, ranked, with highlighted passages and counts by kind; a caller finds only what they may see."},
 	{Name: "Audit", Description: "The audit log of every write, with before and after values."},
 }
 
@@ -52,6 +53,8 @@ var descriptions = map[string]string{
 
 	"list-people": "Lists people with their communities and roles. Signed-in callers only; email addresses and sign-in times are included only where the caller may see them.",
 	"get-person":  "Returns one person with their communities and roles, as far as the caller may see them.",
+
+	"search": "Finds records across kinds, best match first, 20 a page, each with its title and best passage (plain and as HTML with the matched words in <mark>), and counts the results of each kind. Visitors find public records only; nobody finds a record they may not see (non-public initiatives and narratives, members-only and private consortia and their meetings, archived communities). An empty query, or one with only left-out words, finds nothing; query syntax characters are ignored; text over 200 characters or with control characters answers 422.",
 
 	"list-audit": "Reads the audit log: who changed what and when, with before and after values, filtered by actor, kind of entity and time. Staff only.",
 

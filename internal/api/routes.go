@@ -44,6 +44,8 @@ func (h *Handler) routes(api huma.API) {
 	h.introductionRoutes(api, op) // introductions and the network: internal/api/introductions.go
 	h.endorsementRoutes(api, op)  // proposal endorsements, letters, packet: internal/api/proposal_endorsements.go
 
+	huma.Register(api, op("search", http.MethodGet, "/search", "Search initiatives, narratives, consortia, communities and meetings", "Search"), h.search)
+
 	huma.Register(api, op("list-audit", http.MethodGet, "/audit", "Read the audit log (staff)", "Audit"), h.listAudit)
 }
 

@@ -95,7 +95,7 @@ func TestAccessibilityAxe(t *testing.T) {
 	b.open("/funding")
 	goal := b.firstLink("/funding/", "[0-9]+")
 	visitor := []string{"/", "/roadmap", "/initiatives", initiative, "/narratives", "/consortia", consortium,
-		"/communities", community, "/funding", goal, "/updates", "/login"}
+		"/communities", community, "/funding", goal, "/updates", "/search?q=data", "/login"}
 
 	check := func(who string, paths []string) {
 		for _, scheme := range []string{"light", "dark"} {

@@ -70,7 +70,7 @@ func TestPagesAreValidHTML(t *testing.T) {
 	goal := first(get("/funding"), `/funding/[0-9]+`)
 	meeting := first(get(consortium+"/meetings"), `/meetings/[0-9]+`)
 	visitor := []string{"/", "/roadmap", "/initiatives", initiative, "/narratives", "/consortia", consortium,
-		"/communities", community, "/funding", goal, "/updates", meeting, "/login"}
+		"/communities", community, "/funding", goal, "/updates", meeting, "/search?q=data", "/login"}
 
 	dir := t.TempDir()
 	var files []string

@@ -44,6 +44,9 @@ func addRoutes(mux *http.ServeMux, a *app.App, ui *web.UI, cfg Config, log *slog
 	mux.Handle("POST /communities/{ref}/people", ui.AddAffiliation())
 	mux.Handle("POST /communities/{ref}/people/{user}/remove", ui.RemoveAffiliation())
 
+	// Full-text search across kinds (web/search.go).
+	mux.Handle("GET /search", ui.Search())
+
 	// Roadmap: initiatives, narratives and consortia.
 	mux.Handle("GET /roadmap", ui.Roadmap())
 	mux.Handle("GET /roadmap.atom", ui.RoadmapFeed())
