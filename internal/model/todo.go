@@ -13,6 +13,9 @@ const (
 	TodoRequest = "request" // a question from staff awaiting the person's answer
 	TodoDemo    = "demo"    // a demo the person's community has not reacted to
 	TodoMeeting = "meeting" // a meeting soon without the person's RSVP
+	// TodoEndorsement is a proposal's endorsement request waiting for the
+	// answer of a community the person leads.
+	TodoEndorsement = "endorsement"
 )
 
 // TodoMeetingWindow is how far ahead a meeting without an RSVP is a to-do.

@@ -109,12 +109,20 @@ func TestWebProposalEndorsementsPage(t *testing.T) {
 
 		lead := e.browser()
 		lead.login("priya@northfield.example.edu", testPassword)
+		// The request waits in the lead's "what needs you" until answered.
+		has(t, lead.get("/"), "Answer for Northfield University", `href="`+page+`/northfield/answer"`)
+		todo := e.do("GET", "/api/v1/me/todo", w.northTok, nil)
+		if !strings.Contains(string(todo.body), `"kind":"endorsement"`) {
+			t.Fatalf("the API's to-dos lack the request: %s", todo.body)
+		}
+		lacks(t, staff.get("/"), "Answer for Northfield University")
 		r = lead.get(page + "/northfield/answer")
 		wantStatus(t, "to the answer page", r, 303)
 		link := r.header.Get("Location")
 		wantStatus(t, "consent", lead.post(link, url.Values{"action": {"answer"}, "consent": {"1"}}), 303)
 		r = lead.get(page)
 		has(t, r, "Given by Priya Raman", "Revoke consent", "1 reminder")
+		lacks(t, lead.get("/"), "Answer for Northfield University")
 		if pdf := staff.get(strings.Replace(page, "/endorsements", "/packet.pdf", 1)); pdf.status != 200 || pdf.header.Get("Content-Type") != "application/pdf" {
 			t.Fatalf("packet PDF: %d %s", pdf.status, pdf.header.Get("Content-Type"))
 		}

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"consortia/internal/model"
 )
@@ -186,4 +187,29 @@ func (q queries) LetterContent(ctx context.Context, proposalID, letterID int64) 
 		return nil, notFound(err, model.EntityLetter, letterID)
 	}
 	return b, nil
+}
+
+// WaitingEndorsement is an endorsement request waiting for a community's
+// answer.
+type WaitingEndorsement struct {
+	ProposalID int64
+	Proposal   string
+	Deadline   time.Time
+	Community  model.CommunityRef
+}
+
+// EndorsementRequestsFor lists, in one query, the endorsement requests still
+// waiting for the answer of a community the person leads, on proposals not
+// yet decided.
+func (q queries) EndorsementRequestsFor(ctx context.Context, userID int64) ([]WaitingEndorsement, error) {
+	return collect(ctx, q, func(r scanner) (WaitingEndorsement, error) {
+		var w WaitingEndorsement
+		err := r.Scan(&w.ProposalID, &w.Proposal, &w.Deadline, &w.Community.ID, &w.Community.Slug, &w.Community.Name)
+		w.Deadline = w.Deadline.UTC()
+		return w, err
+	}, `SELECT p.id, p.title, p.deadline, c.id, c.slug, c.name FROM proposal_endorsements e
+		JOIN affiliations a ON a.community_id = e.community_id AND a.user_id = ? AND a.role = ?
+		JOIN proposals p ON p.id = e.proposal_id JOIN communities c ON c.id = e.community_id
+		WHERE e.status = ? AND p.status IN (?, ?, ?) AND c.archived_at IS NULL ORDER BY p.deadline, p.id, c.id`,
+		userID, model.AffiliationLead, model.EndorsementAsked, model.ProposalIdea, model.ProposalDrafting, model.ProposalSubmitted)
 }
