@@ -103,20 +103,24 @@ type transitionForm struct {
 
 type consortiumData struct {
 	*app.ConsortiumView
-	Steps         []step
-	RoleGroups    []roleGroup
-	Timeline      []timelineItem
-	JoinChoices   []choice
-	Manageable    []model.Member // members whose roles the reader may change
-	SpeakFor      []model.Affiliation
-	Transitions   []transitionForm
-	Closed        bool
-	SignedIn      bool
-	CommunityPct  int
-	PeoplePct     int
-	CriticalMass  bool
-	MeetingPeople int
-	Updates       *updatesPanel // posted updates and, for staff, the forms (updates.go)
+	// The co-funding and meetings sections (nil: nothing to show); the
+	// page's menu links to them.
+	FundingSection  *fundingSection
+	MeetingsSection *meetingsSection
+	Steps           []step
+	RoleGroups      []roleGroup
+	Timeline        []timelineItem
+	JoinChoices     []choice
+	Manageable      []model.Member // members whose roles the reader may change
+	SpeakFor        []model.Affiliation
+	Transitions     []transitionForm
+	Closed          bool
+	SignedIn        bool
+	CommunityPct    int
+	PeoplePct       int
+	CriticalMass    bool
+	MeetingPeople   int
+	Updates         *updatesPanel // posted updates and, for staff, the forms (updates.go)
 	// Introductions made by its members (attribution), as the reader may see them.
 	Introductions []*model.Introduction
 }
@@ -232,6 +236,14 @@ func (ui *UI) consortiumPage(r *http.Request) (*Page, error) {
 		}
 	}
 	if d.Updates, err = ui.updatesPanel(r, v.Consortium); err != nil {
+		return nil, err
+	}
+	funding, err := ui.app.ConsortiumFunding(ctx, u, v.ID)
+	if err != nil {
+		return nil, err
+	}
+	d.FundingSection = ui.fundingSection(r, funding)
+	if d.MeetingsSection, err = ui.meetingsSection(ctx, u, v.Slug); err != nil {
 		return nil, err
 	}
 	return ui.page(r, v.Name, "consortia", d), nil

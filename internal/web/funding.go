@@ -263,45 +263,24 @@ func miniBarSVG(t app.Thermometer) string {
 // initiative or consortium page.
 type fundingSection struct {
 	*app.Funding
-	Page      *Page
 	Path      string
 	WhatIf    *app.WhatIfView
 	WhatIfErr string
 	Amount    string
 }
 
-// InitiativeFunding loads the funding section of an initiative page; nil
-// (nothing shown) when it cannot be loaded.
-func (p *Page) InitiativeFunding(initiativeID int64) *fundingSection {
-	if p.ui == nil || p.req == nil {
-		return nil
-	}
-	f, err := p.ui.app.InitiativeFunding(p.req.Context(), p.User, initiativeID)
-	return p.fundingSection(f, err)
-}
-
-// ConsortiumFunding loads the funding section of a consortium page.
-func (p *Page) ConsortiumFunding(consortiumID int64) *fundingSection {
-	if p.ui == nil || p.req == nil {
-		return nil
-	}
-	f, err := p.ui.app.ConsortiumFunding(p.req.Context(), p.User, consortiumID)
-	return p.fundingSection(f, err)
-}
-
-func (p *Page) fundingSection(f *app.Funding, err error) *fundingSection {
-	if err != nil {
-		p.ui.log.Error("funding section", "path", p.req.URL.Path, "err", err)
-		return nil
-	}
+// fundingSection makes the funding section of an initiative or consortium
+// page from what app returned (nil: nothing to show), with the what-if the
+// reader asked for.
+func (ui *UI) fundingSection(r *http.Request, f *app.Funding) *fundingSection {
 	if f == nil {
 		return nil
 	}
-	s := &fundingSection{Funding: f, Page: p, Path: p.req.URL.Path}
+	s := &fundingSection{Funding: f, Path: r.URL.Path}
 	if f.Goal != nil && f.Goal.State == model.GoalOpen {
-		s.Amount = strings.TrimSpace(p.req.URL.Query().Get("whatif"))
+		s.Amount = strings.TrimSpace(r.URL.Query().Get("whatif"))
 		if s.Amount != "" {
-			s.WhatIf, s.WhatIfErr = p.ui.whatIf(p.req, f.Goal.ID, s.Amount)
+			s.WhatIf, s.WhatIfErr = ui.whatIf(r, f.Goal.ID, s.Amount)
 		}
 	}
 	return s

@@ -22,7 +22,14 @@ type homeData struct {
 	MoreGoals     bool
 	// Todos is what waits for the signed-in person; the page leads with it.
 	Todos []model.Todo
+	// MyConsortia are the consortia the reader's communities are members of.
+	MyConsortia []*model.Consortium
+	// Delivered are the initiatives delivered most recently.
+	Delivered []*model.Initiative
 }
+
+// homeDelivered is how many recently delivered initiatives the home page shows.
+const homeDelivered = 5
 
 // homeConsortia and homeGoals are how many of each the home page shows.
 const homeConsortia, homeGoals = 4, 3
@@ -58,6 +65,10 @@ func (ui *UI) Home() http.Handler {
 			ui.Error(w, r, err)
 			return
 		}
+		if d.Delivered, _, err = ui.recentlyDelivered(ctx, u, homeDelivered); err != nil {
+			ui.Error(w, r, err)
+			return
+		}
 		if len(d.Tags) > 16 {
 			d.Tags = d.Tags[:16]
 		}
@@ -68,6 +79,10 @@ func (ui *UI) Home() http.Handler {
 			}
 			r = r.WithContext(context.WithValue(ctx, todosKey{}, d.Todos))
 			if d.Affiliations, err = ui.app.MyAffiliations(ctx, u); err != nil {
+				ui.Error(w, r, err)
+				return
+			}
+			if d.MyConsortia, err = ui.myConsortia(ctx, u); err != nil {
 				ui.Error(w, r, err)
 				return
 			}

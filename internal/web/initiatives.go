@@ -152,10 +152,12 @@ func moveButtons(from string, allowed []string) []moveButton {
 
 type initiativeData struct {
 	*app.InitiativeView
-	Steps    []step
-	Moves    []moveButton
-	IsAdmin  bool
-	SignedIn bool
+	Steps []step
+	Moves []moveButton
+	// FundingSection is the initiative's co-funding (nil: none to show).
+	FundingSection *fundingSection
+	IsAdmin        bool
+	SignedIn       bool
 	// Interest: communities the user may speak for, and those of them
 	// already interested.
 	InterestChoices []choice
@@ -178,6 +180,11 @@ func (ui *UI) initiativePage(r *http.Request, ref string) (*Page, error) {
 			d.Missing++
 		}
 	}
+	funding, err := ui.app.InitiativeFunding(ctx, u, v.ID)
+	if err != nil {
+		return nil, err
+	}
+	d.FundingSection = ui.fundingSection(r, funding)
 	if u != nil {
 		interested := map[int64]bool{}
 		for _, c := range v.Interested {

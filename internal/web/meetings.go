@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -136,41 +137,38 @@ type meetingsSection struct {
 	Round    *roundRow
 }
 
-// ConsortiumMeetings loads the Meetings section of a consortium page
-// (templates/partials/prioritize.html); nil when it cannot be shown.
-func (p *Page) ConsortiumMeetings(ref string) *meetingsSection {
-	if p.ui == nil || p.req == nil {
-		return nil
+// meetingsSection loads the Meetings section of a consortium page
+// (templates/partials/prioritize.html).
+func (ui *UI) meetingsSection(ctx context.Context, u *model.User, ref string) (*meetingsSection, error) {
+	c, ms, err := ui.app.Meetings(ctx, u, ref)
+	if err != nil {
+		return nil, err
 	}
-	ctx := p.req.Context()
-	c, ms, err := p.ui.app.Meetings(ctx, p.User, ref)
-	if err == nil {
-		s := &meetingsSection{Slug: c.Slug}
-		now := p.ui.app.Now()
-		for _, m := range ms {
-			if m.EndsAt().After(now) {
-				if len(s.Upcoming) < 3 {
-					s.Upcoming = append(s.Upcoming, m)
-				}
-			} else {
-				s.Past = append([]*model.Meeting{m}, s.Past...)
+	s := &meetingsSection{Slug: c.Slug}
+	now := ui.app.Now()
+	for _, m := range ms {
+		if m.EndsAt().After(now) {
+			if len(s.Upcoming) < 3 {
+				s.Upcoming = append(s.Upcoming, m)
 			}
-		}
-		s.Past = s.Past[:min(2, len(s.Past))]
-		var demos []*model.Demo
-		if _, demos, err = p.ui.app.Demos(ctx, p.User, c.Slug); err == nil {
-			s.Demos = len(demos)
-			var rounds []*model.Round
-			if _, rounds, err = p.ui.app.Rounds(ctx, p.User, ref); err == nil {
-				if len(rounds) > 0 {
-					s.Round = &roundRow{Round: rounds[0], State: rounds[0].State(now)}
-				}
-				return s
-			}
+		} else {
+			s.Past = append([]*model.Meeting{m}, s.Past...)
 		}
 	}
-	p.ui.log.Error("meetings section", "path", p.req.URL.Path, "err", err)
-	return nil
+	s.Past = s.Past[:min(2, len(s.Past))]
+	_, demos, err := ui.app.Demos(ctx, u, c.Slug)
+	if err != nil {
+		return nil, err
+	}
+	s.Demos = len(demos)
+	_, rounds, err := ui.app.Rounds(ctx, u, ref)
+	if err != nil {
+		return nil, err
+	}
+	if len(rounds) > 0 {
+		s.Round = &roundRow{Round: rounds[0], State: rounds[0].State(now)}
+	}
+	return s, nil
 }
 
 // --- the consortium's meetings page -----------------------------------------

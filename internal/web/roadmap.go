@@ -521,37 +521,12 @@ func (ui *UI) recentlyDelivered(ctx context.Context, u *model.User, n int) ([]*m
 	return list, total, nil
 }
 
-// RecentlyDelivered is the dashboard's "Recently delivered" section: the n
-// most recently delivered initiatives the reader may see.
-func (p *Page) RecentlyDelivered(n int) []*model.Initiative {
-	if p.ui == nil || p.req == nil {
-		return nil
+// myConsortia lists the consortia the reader's communities are members of.
+func (ui *UI) myConsortia(ctx context.Context, u *model.User) ([]*model.Consortium, error) {
+	ids, err := ui.app.MyConsortiumIDs(ctx, u)
+	if err != nil || len(ids) == 0 {
+		return nil, err
 	}
-	list, _, err := p.ui.recentlyDelivered(p.req.Context(), p.User, n)
-	if err != nil {
-		p.ui.log.Error("recently delivered", "path", p.req.URL.Path, "err", err)
-		return nil
-	}
-	return list
-}
-
-// MyConsortia is the dashboard's "Your consortia" section: the consortia
-// the reader's communities are members of.
-func (p *Page) MyConsortia() []*model.Consortium {
-	if p.ui == nil || p.req == nil || p.User == nil {
-		return nil
-	}
-	ctx := p.req.Context()
-	ids, err := p.ui.app.MyConsortiumIDs(ctx, p.User)
-	if err == nil && len(ids) > 0 {
-		var list []*model.Consortium
-		list, _, err = p.ui.app.ListConsortia(ctx, p.User, model.ConsortiumFilter{IDs: ids, Page: model.Page{Size: model.MaxPageSize}})
-		if err == nil {
-			return list
-		}
-	}
-	if err != nil {
-		p.ui.log.Error("my consortia", "path", p.req.URL.Path, "err", err)
-	}
-	return nil
+	list, _, err := ui.app.ListConsortia(ctx, u, model.ConsortiumFilter{IDs: ids, Page: model.Page{Size: model.MaxPageSize}})
+	return list, err
 }

@@ -213,10 +213,8 @@ type Page struct {
 	// TodoCount is how many to-dos wait for the signed-in person (the
 	// number beside "Dashboard" in the menu).
 	TodoCount int
-	// ui and req let sections of a page load their own data (see
-	// Page.InitiativeFunding in funding.go).
-	ui  *UI
-	req *http.Request
+	// Page holds data only: a handler loads every section before the page
+	// is rendered, and a section that fails fails the page.
 }
 
 // Err returns a field's error message.
@@ -227,7 +225,7 @@ func (p *Page) Value(field string) string { return p.Form.Get(field) }
 
 func (ui *UI) page(r *http.Request, title, nav string, data any) *Page {
 	p := &Page{Title: title, Nav: nav, User: identity.User(r.Context()), Demo: ui.cfg.Demo, Version: ui.cfg.Version,
-		URL: r.URL, Data: data, Flash: ui.sessions.PopString(r.Context(), "flash"), Errors: map[string]string{}, ui: ui, req: r}
+		URL: r.URL, Data: data, Flash: ui.sessions.PopString(r.Context(), "flash"), Errors: map[string]string{}}
 	p.TodoCount = ui.todoCount(r, p.User)
 	return p
 }
