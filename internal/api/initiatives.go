@@ -83,6 +83,7 @@ type InitiativeDetail struct {
 	NextStatuses []string             `json:"next_statuses" doc:"Statuses the caller may move it to."`
 	Similar      []PeerCommunity      `json:"other_communities_with_this_problem"`
 	Solved       []PeerCommunity      `json:"communities_that_solved_something_like_this"`
+	Testing      model.TestingSummary `json:"testing" doc:"Tested by: communities enrolled in its testing calls (or that reported), reports, reports not yet addressed, reports by outcome."`
 }
 
 func initiativeItem(in *model.Initiative) InitiativeItem {
@@ -92,7 +93,7 @@ func initiativeItem(in *model.Initiative) InitiativeItem {
 
 func initiativeDetail(v *app.InitiativeView) InitiativeDetail {
 	d := InitiativeDetail{InitiativeItem: initiativeItem(v.Initiative), Checklist: v.Checklist, Ready: v.Ready,
-		History: v.History, CanEdit: v.CanEdit, NextStatuses: v.CanMove}
+		History: v.History, CanEdit: v.CanEdit, NextStatuses: v.CanMove, Testing: v.Testing.Summary}
 	if d.NextStatuses == nil {
 		d.NextStatuses = []string{}
 	}

@@ -11,7 +11,7 @@ import (
 )
 
 // Testing calls, enrolments and feedback (app/testing_calls.go,
-// app/testing_feedback.go).
+// app/testing_feedback.go), and a consortium's credits (app/credits.go).
 
 func (h *Handler) testingRoutes(api huma.API, op func(id, method, path, summary, tag string) huma.Operation) {
 	status := func(o huma.Operation, code int) huma.Operation {
@@ -27,6 +27,7 @@ func (h *Handler) testingRoutes(api huma.API, op func(id, method, path, summary,
 	huma.Register(api, status(op("leave-testing-call", http.MethodDelete, "/testing-calls/{id}/testers/{community}", "Withdraw a community from a testing call (its lead)", tst), http.StatusNoContent), h.leaveTestingCall)
 	huma.Register(api, status(op("post-testing-feedback", http.MethodPost, "/testing-calls/{id}/feedback", "Report how testing went (a tester)", tst), http.StatusCreated), h.postFeedback)
 	huma.Register(api, op("list-testing-feedback", http.MethodGet, "/testing-calls/{id}/feedback", "List a testing call's reports (signed in)", tst), h.listFeedback)
+	huma.Register(api, op("get-consortium-credits", http.MethodGet, "/consortia/{id}/credits", "A consortium's members by their share-credit choice", "Consortia"), h.getCredits)
 	huma.Register(api, op("update-testing-feedback", http.MethodPatch, "/testing-feedback/{id}", "Update a report, or respond and mark it addressed (staff)", tst), h.updateFeedback)
 }
 
@@ -255,4 +256,17 @@ func (h *Handler) updateFeedback(ctx context.Context, in *UpdateFeedbackInput) (
 		return nil, h.fail(ctx, err)
 	}
 	return &FeedbackOutput{Body: FeedbackData(*f)}, nil
+}
+
+// CreditsOutput is a consortium's credits list.
+type CreditsOutput struct {
+	Body model.Credits
+}
+
+func (h *Handler) getCredits(ctx context.Context, in *ConsortiumPath) (*CreditsOutput, error) {
+	c, err := h.app.ConsortiumCredits(ctx, actor(ctx), in.ID)
+	if err != nil {
+		return nil, h.fail(ctx, err)
+	}
+	return &CreditsOutput{Body: *c}, nil
 }

@@ -87,6 +87,7 @@ type InitiativeView struct {
 	CanMove      []string             `json:"-"`
 	SimilarPeers []model.Peer         `json:"other_communities_with_this_problem"`
 	SolvedPeers  []model.Peer         `json:"communities_that_solved_something_like_this"`
+	Testing      InitiativeTesting    `json:"testing"`
 }
 
 // GetInitiative returns an initiative with its checklist, history and the
@@ -127,6 +128,9 @@ func (a *App) GetInitiative(ctx context.Context, actor *model.User, ref string) 
 		return nil, err
 	}
 	if v.SolvedPeers, err = a.store.SolvedBy(ctx, in.Themes, 0, !model.SignedIn(actor), 6); err != nil {
+		return nil, err
+	}
+	if v.Testing, err = a.initiativeTesting(ctx, actor, in); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -464,17 +468,20 @@ func (a *App) SetBlendedRate(ctx context.Context, actor *model.User, rate model.
 
 // emitStatus tells people an initiative moved: delivered work is announced
 // to every member community of the host, not only the consortium's
-// members; other moves to the consortia that have it in scope.
+// members, naming the co-funders and testers that agreed to be credited;
+// other moves to the consortia that have it in scope.
 func (a *App) emitStatus(ctx context.Context, tx *storage.Tx, actor *model.User, in *model.Initiative, to, note string) error {
 	e := model.Event{Kind: model.EventInitiativeStatus, Title: in.Title + ": " + model.StatusLabel(to), Body: note, URL: "/initiatives/" + in.Slug}
 	if to == model.StatusDone {
 		e.Audience, e.Title, e.Importance = model.AudienceAllMembers, "Delivered: "+in.Title, model.ImportanceResult
-		if len(in.CoFunded) > 0 {
-			names := make([]string, len(in.CoFunded))
-			for i, c := range in.CoFunded {
-				names[i] = c.Name
-			}
-			e.Body = strings.TrimSpace(e.Body + "\n\nCo-funded by " + model.JoinNames(names) + ".")
+		delivered := *in
+		delivered.Status = model.StatusDone
+		credits, err := creditLines(ctx, tx, []*model.Initiative{&delivered})
+		if err != nil {
+			return err
+		}
+		if line := credits[in.ID]; line != "" {
+			e.Body = strings.TrimSpace(e.Body + "\n\n" + line)
 		}
 		return a.emit(ctx, tx, actor, e, nil)
 	}

@@ -143,6 +143,9 @@ func Seed(ctx context.Context, use *app.App, store *storage.Store) error {
 	if err := seedRoadmap(ctx, a); err != nil {
 		return err
 	}
+	if err := seedTesting(ctx, a); err != nil { // internal/demo/testing.go
+		return err
+	}
 	// The sample's history (requests for rounds long published, a digest
 	// of everything) is on the site, not in anyone's inbox.
 	return a.store.DiscardUndelivered(ctx)

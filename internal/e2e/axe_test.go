@@ -117,6 +117,9 @@ func TestAccessibilityAxe(t *testing.T) {
 	b.signIn(demo.AdminEmail, demo.AdminPassword)
 	b.open(consortium + "/rounds")
 	round := b.firstLink("/rounds/", "[0-9]+")
-	staff := append(visitor[:len(visitor)-1], "/account", "/account/notifications", "/admin/outbox", "/admin/audit", round, consortium+"/meetings")
+	b.open("/initiatives/budget-alerts-before-the-bill-arrives")
+	call := b.firstLink("/testing-calls/", "[0-9]+")
+	staff := append(visitor[:len(visitor)-1], "/account", "/account/notifications", "/admin/outbox", "/admin/audit", round, consortium+"/meetings",
+		call, consortium+"/credits")
 	check("staff", staff)
 }

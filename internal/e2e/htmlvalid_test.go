@@ -91,8 +91,9 @@ func TestPagesAreValidHTML(t *testing.T) {
 	}
 	resp.Body.Close()
 	round := first(get(consortium+"/rounds"), `/rounds/[0-9]+`)
+	call := first(get("/initiatives/budget-alerts-before-the-bill-arrives"), `/testing-calls/[0-9]+`)
 	save("staff", []string{"/", "/account", "/account/notifications", "/admin/outbox", "/admin/audit", "/admin/users",
-		consortium, round, goal, initiative, meeting, "/communities/new", "/funding/new"})
+		consortium, round, goal, initiative, meeting, "/communities/new", "/funding/new", call, consortium + "/credits"})
 
 	out, _ := exec.Command(java, append([]string{"-jar", jar, "--errors-only", "--format", "json"}, files...)...).CombinedOutput()
 	var report struct {

@@ -78,6 +78,15 @@ func addRoutes(mux *http.ServeMux, a *app.App, ui *web.UI, cfg Config, log *slog
 	mux.Handle("GET /proposals/{id}/packet.zip", ui.ProposalPacketZIP())
 	mux.Handle("POST /initiatives/{ref}/statements-of-work", ui.CreateStatementOfWork())
 	mux.Handle("POST /initiatives/{ref}/statements-of-work/acknowledge", ui.AcknowledgeStatementOfWork())
+	// Testing calls and feedback; a consortium's credits (web/testing.go).
+	mux.Handle("POST /initiatives/{ref}/testing-calls", ui.OpenTestingCall())
+	mux.Handle("GET /testing-calls/{id}", ui.TestingCall())
+	mux.Handle("POST /testing-calls/{id}/edit", ui.UpdateTestingCall())
+	mux.Handle("POST /testing-calls/{id}/enrol", ui.EnrolInCall())
+	mux.Handle("POST /testing-calls/{id}/leave", ui.LeaveCall())
+	mux.Handle("POST /testing-calls/{id}/feedback", ui.PostFeedback())
+	mux.Handle("POST /testing-feedback/{id}", ui.UpdateFeedback())
+	mux.Handle("GET /consortia/{ref}/credits", ui.ConsortiumCredits())
 
 	mux.Handle("GET /narratives", ui.Narratives())
 	mux.Handle("GET /narratives/new", ui.NewNarrativeForm())

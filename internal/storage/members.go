@@ -139,3 +139,13 @@ func (q queries) Supporters(ctx context.Context, consortiumID int64) ([]model.Su
 		FROM consortium_supporters s JOIN users u ON u.id = s.user_id LEFT JOIN communities c ON c.id = s.community_id
 		WHERE s.consortium_id = ? ORDER BY s.created_at, u.name`, consortiumID)
 }
+
+// MemberCredits lists a consortium's current members with their websites
+// and share-credit choices, by name.
+func (q queries) MemberCredits(ctx context.Context, consortiumID int64) ([]model.CreditEntry, error) {
+	return collect(ctx, q, func(rows scanner) (model.CreditEntry, error) {
+		var e model.CreditEntry
+		return e, rows.Scan(&e.CommunitySlug, &e.CommunityName, &e.Website, &e.ShareCredit)
+	}, `SELECT c.slug, c.name, c.website, m.share_credit FROM consortium_members m JOIN communities c ON c.id = m.community_id
+		WHERE m.consortium_id = ? AND m.left_at IS NULL AND c.archived_at IS NULL ORDER BY c.name, c.id`, consortiumID)
+}

@@ -172,6 +172,16 @@ func (q queries) LeaveCall(ctx context.Context, callID, communityID int64) (bool
 // scope: those a call on it may invite. Two queries for any number of
 // initiatives.
 func (q queries) TestingCandidates(ctx context.Context, initiativeIDs []int64) (map[int64][]model.Member, error) {
+	return q.scopeMembers(ctx, initiativeIDs, `AND k.stage NOT IN ('concluded', 'dissolved')`)
+}
+
+// ScopeMembers is TestingCandidates including closed consortia: the
+// memberships whose choices (such as sharing credit) speak for the work.
+func (q queries) ScopeMembers(ctx context.Context, initiativeIDs []int64) (map[int64][]model.Member, error) {
+	return q.scopeMembers(ctx, initiativeIDs, "")
+}
+
+func (q queries) scopeMembers(ctx context.Context, initiativeIDs []int64, stages string) (map[int64][]model.Member, error) {
 	out := map[int64][]model.Member{}
 	if len(initiativeIDs) == 0 {
 		return out, nil
@@ -180,7 +190,7 @@ func (q queries) TestingCandidates(ctx context.Context, initiativeIDs []int64) (
 	scopes := map[int64][]int64{} // consortium → initiatives
 	var consortia []int64
 	if err := q.eachRow(ctx, `SELECT ci.consortium_id, ci.initiative_id FROM consortium_initiatives ci JOIN consortia k ON k.id = ci.consortium_id
-		WHERE ci.initiative_id IN (`+ph+`) AND k.stage NOT IN ('concluded', 'dissolved') ORDER BY ci.consortium_id, ci.initiative_id`, args,
+		WHERE ci.initiative_id IN (`+ph+`) `+stages+` ORDER BY ci.consortium_id, ci.initiative_id`, args,
 		func(rows *sql.Rows) error {
 			var consortiumID, initiativeID int64
 			if err := rows.Scan(&consortiumID, &initiativeID); err != nil {
@@ -205,4 +215,26 @@ func (q queries) TestingCandidates(ctx context.Context, initiativeIDs []int64) (
 		}
 	}
 	return out, nil
+}
+
+// TestedBy lists, by initiative, the communities that tested it: enrolled
+// in one of its calls, now or when they reported.
+func (q queries) TestedBy(ctx context.Context, initiativeIDs []int64) (map[int64][]model.CommunityRef, error) {
+	out := map[int64][]model.CommunityRef{}
+	if len(initiativeIDs) == 0 {
+		return out, nil
+	}
+	ph, args := placeholders(initiativeIDs)
+	err := q.eachRow(ctx, `SELECT DISTINCT t.initiative_id, c.id, c.slug, c.name FROM testing_calls t
+		JOIN (SELECT call_id, community_id FROM testing_enrolments UNION SELECT call_id, community_id FROM testing_feedback) x ON x.call_id = t.id
+		JOIN communities c ON c.id = x.community_id WHERE t.initiative_id IN (`+ph+`) ORDER BY c.name, c.id`, args, func(rows *sql.Rows) error {
+		var initiativeID int64
+		var c model.CommunityRef
+		if err := rows.Scan(&initiativeID, &c.ID, &c.Slug, &c.Name); err != nil {
+			return err
+		}
+		out[initiativeID] = append(out[initiativeID], c)
+		return nil
+	})
+	return out, err
 }

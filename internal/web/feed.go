@@ -73,6 +73,11 @@ func (ui *UI) RoadmapFeed() http.Handler {
 		if len(list) > feedSize {
 			list = list[:feedSize]
 		}
+		credits, err := ui.app.DeliveredCredits(r.Context(), list)
+		if err != nil {
+			ui.Error(w, r, err)
+			return
+		}
 		base := strings.TrimSuffix(ui.cfg.BaseURL, "/")
 		// Atom requires a time; an empty feed has changed no later than now.
 		updated := time.Now().Truncate(time.Second)
@@ -96,6 +101,9 @@ func (ui *UI) RoadmapFeed() http.Handler {
 			}
 			if cost := costRange(in.CostLow, in.CostHigh); cost != "" {
 				summary += " Estimated cost: " + cost + "."
+			}
+			if line := credits[in.ID]; line != "" {
+				summary += " " + line
 			}
 			e := atomEntry{
 				ID:        base + "/initiatives/" + strconv.FormatInt(in.ID, 10),
