@@ -9,6 +9,7 @@ import (
 
 	"consortia/internal/app"
 	"consortia/internal/model"
+	"consortia/internal/network"
 )
 
 // Introductions: two parties connected with a purpose, from a suggestion to
@@ -22,6 +23,7 @@ func (h *Handler) introductionRoutes(api huma.API, op func(id, method, path, sum
 	huma.Register(api, create, h.createIntroduction)
 	huma.Register(api, op("get-introduction", http.MethodGet, "/introductions/{id}", "Get an introduction with its answers and moves", tag), h.getIntroduction)
 	huma.Register(api, op("update-introduction", http.MethodPatch, "/introductions/{id}", "Change a suggested introduction (staff or the introducer)", tag), h.updateIntroduction)
+	huma.Register(api, op("get-network", http.MethodGet, "/network", "The network of communities, consortia and introductions", tag), h.getNetwork)
 	huma.Register(api, op("move-introduction", http.MethodPost, "/introductions/{id}/status", "Move an introduction along its pipeline", tag), h.moveIntroduction)
 }
 
@@ -216,4 +218,30 @@ func (h *Handler) moveIntroduction(ctx context.Context, in *MoveIntroductionInpu
 		return nil, h.failAt(ctx, err, introductionWhere)
 	}
 	return &IntroductionOutput{Body: introductionDetail(v)}, nil
+}
+
+// NetworkInput filters the network.
+type NetworkInput struct {
+	Consortium string `query:"consortium" maxLength:"200" doc:"Only this consortium (id or slug) and its current members."`
+	Theme      string `query:"theme" maxLength:"64" doc:"Only communities with this theme (and their consortia)."`
+	Kind       string `query:"kind" enum:"member,problem_solver,peer,funder,collaborator" doc:"Only ties of this kind (and the nodes they join)."`
+}
+
+// NetworkOutput is the graph, placed, with the connections per quarter.
+type NetworkOutput struct {
+	Body struct {
+		Nodes    []network.Node    `json:"nodes"`
+		Edges    []network.Edge    `json:"edges"`
+		Quarters []network.Quarter `json:"quarters" doc:"Introductions made per quarter."`
+	}
+}
+
+func (h *Handler) getNetwork(ctx context.Context, in *NetworkInput) (*NetworkOutput, error) {
+	v, err := h.app.Network(ctx, actor(ctx), app.NetworkQuery{Consortium: in.Consortium, Theme: in.Theme, Kind: in.Kind})
+	if err != nil {
+		return nil, h.failAt(ctx, err, map[string]string{"kind": "query.kind", "theme": "query.theme"})
+	}
+	out := &NetworkOutput{}
+	out.Body.Nodes, out.Body.Edges, out.Body.Quarters = v.Graph.Nodes, v.Graph.Edges, v.Quarters
+	return out, nil
 }

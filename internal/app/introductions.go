@@ -313,19 +313,36 @@ func (a *App) UpdateIntroduction(ctx context.Context, actor *model.User, id, ver
 	return a.GetIntroduction(ctx, actor, id)
 }
 
+func init() { RegisterTodoProvider(model.TodoIntroduction, introductionTodos) }
+
+// introductionTodos: introductions waiting for the answer of a community
+// the person leads (one query).
+func introductionTodos(ctx context.Context, q TodoQuery) ([]model.Todo, error) {
+	list, err := q.store.PendingConsents(ctx, q.User.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.Todo, 0, len(list))
+	for _, in := range list {
+		out = append(out, model.Todo{Kind: model.TodoIntroduction, Action: "Answer the introduction", Title: in.Title(),
+			URL: "/introductions/" + idStr(in.ID), Key: "introduction:" + idStr(in.ID)})
+	}
+	return out, nil
+}
+
 // PendingIntroductionAnswers lists the introductions waiting for the
-// person's answer (for a community they lead), for a to-do list.
+// person's answer (for a community they lead), as title and page.
 func (a *App) PendingIntroductionAnswers(ctx context.Context, actor *model.User) ([]model.PendingAnswer, error) {
 	out := []model.PendingAnswer{}
 	if actor == nil || actor.DisabledAt != nil {
 		return out, nil
 	}
-	list, err := a.store.PendingConsents(ctx, actor.ID)
+	list, err := introductionTodos(ctx, TodoQuery{store: a.store, User: actor})
 	if err != nil {
 		return nil, err
 	}
-	for _, in := range list {
-		out = append(out, model.PendingAnswer{Title: "Introduction: " + in.Title() + " — your answer, please", URL: "/introductions/" + idStr(in.ID)})
+	for _, t := range list {
+		out = append(out, model.PendingAnswer{Title: "Introduction: " + t.Title + " — your answer, please", URL: t.URL})
 	}
 	return out, nil
 }

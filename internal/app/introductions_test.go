@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -99,6 +100,10 @@ func TestIntroductionDoubleOptIn(t *testing.T) {
 		pending, err := f.a.PendingIntroductionAnswers(f.ctx, leadP)
 		if err != nil || len(pending) != 1 || pending[0].URL != "/introductions/"+strconv.FormatInt(v.ID, 10) {
 			t.Fatalf("pending answers: %+v %v", pending, err)
+		}
+		todos, err := f.a.Todos(f.ctx, leadS)
+		if err != nil || !slices.ContainsFunc(todos, func(td model.Todo) bool { return td.Kind == model.TodoIntroduction && td.URL == pending[0].URL }) {
+			t.Fatalf("the solver's lead has no introduction to-do: %+v %v", todos, err)
 		}
 		acceptP, _ := introLinks(t, s, "p@example.org")
 		acceptS, declineS := introLinks(t, s, "s@example.org")

@@ -95,7 +95,7 @@ func TestAccessibilityAxe(t *testing.T) {
 	b.open("/funding")
 	goal := b.firstLink("/funding/", "[0-9]+")
 	visitor := []string{"/", "/roadmap", "/initiatives", initiative, "/narratives", "/consortia", consortium,
-		"/communities", community, "/funding", goal, "/updates", "/search?q=data", "/login"}
+		"/communities", community, "/funding", goal, "/updates", "/search?q=data", "/network", "/introductions", "/login"}
 
 	check := func(who string, paths []string) {
 		for _, scheme := range []string{"light", "dark"} {
@@ -120,6 +120,6 @@ func TestAccessibilityAxe(t *testing.T) {
 	b.open("/initiatives/budget-alerts-before-the-bill-arrives")
 	call := b.firstLink("/testing-calls/", "[0-9]+")
 	staff := append(visitor[:len(visitor)-1], "/account", "/account/notifications", "/admin/outbox", "/admin/audit", round, consortium+"/meetings",
-		call, consortium+"/credits")
+		call, consortium+"/credits", "/introductions/new")
 	check("staff", staff)
 }

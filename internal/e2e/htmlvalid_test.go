@@ -70,7 +70,7 @@ func TestPagesAreValidHTML(t *testing.T) {
 	goal := first(get("/funding"), `/funding/[0-9]+`)
 	meeting := first(get(consortium+"/meetings"), `/meetings/[0-9]+`)
 	visitor := []string{"/", "/roadmap", "/initiatives", initiative, "/narratives", "/consortia", consortium,
-		"/communities", community, "/funding", goal, "/updates", meeting, "/search?q=data", "/login"}
+		"/communities", community, "/funding", goal, "/updates", meeting, "/search?q=data", "/network", "/introductions", "/login"}
 
 	dir := t.TempDir()
 	var files []string
@@ -93,7 +93,8 @@ func TestPagesAreValidHTML(t *testing.T) {
 	round := first(get(consortium+"/rounds"), `/rounds/[0-9]+`)
 	call := first(get("/initiatives/budget-alerts-before-the-bill-arrives"), `/testing-calls/[0-9]+`)
 	save("staff", []string{"/", "/account", "/account/notifications", "/admin/outbox", "/admin/audit", "/admin/users",
-		consortium, round, goal, initiative, meeting, "/communities/new", "/funding/new", call, consortium + "/credits"})
+		consortium, round, goal, initiative, meeting, "/communities/new", "/funding/new", call, consortium + "/credits", community, "/network",
+		"/introductions/new?kind=problem_solver&from=x&to=y"})
 
 	out, _ := exec.Command(java, append([]string{"-jar", jar, "--errors-only", "--format", "json"}, files...)...).CombinedOutput()
 	var report struct {

@@ -328,6 +328,10 @@ func CanSeeIntroductionContact(u *User, in *Introduction) bool {
 	return u.IsAdmin() || (u != nil && u.DisabledAt == nil && u.ID == in.IntroducerID)
 }
 
+// TodoIntroduction is the to-do kind of an introduction waiting for the
+// answer of a community the person leads.
+const TodoIntroduction = "introduction"
+
 // PendingAnswer is something a person has to answer, for a to-do list.
 type PendingAnswer struct {
 	Title string `json:"title"`

@@ -96,10 +96,18 @@ func seedLarge(tb testing.TB, s *storage.Store) (admin *model.User) {
 //
 //	go test -run '^$' -bench PagesAtScale -benchtime 200x ./internal/server/
 func BenchmarkPagesAtScale(b *testing.B) {
+	benchPages(b, func(tb testing.TB, s *storage.Store) { seedLarge(tb, s) },
+		"/roadmap", "/consortia/consortium-07", "/api/v1/initiatives?per_page=100", "/communities/community-042")
+}
+
+// benchPages seeds a database of each dialect, starts the real server and
+// reports p50 and p99 latencies of each page, requested as a visitor one
+// at a time.
+func benchPages(b *testing.B, seed func(testing.TB, *storage.Store), pages ...string) {
 	for _, d := range storagetest.Dialects() {
 		b.Run(string(d), func(b *testing.B) {
 			s := storagetest.Open(b, d)
-			seedLarge(b, s)
+			seed(b, s)
 			log := slog.New(slog.NewTextHandler(io.Discard, nil))
 			a := app.New(s, log)
 			srv := httptest.NewUnstartedServer(nil)
@@ -110,7 +118,7 @@ func BenchmarkPagesAtScale(b *testing.B) {
 				b.Fatal(err)
 			}
 			srv.Config.Handler = h
-			for _, page := range []string{"/roadmap", "/consortia/consortium-07", "/api/v1/initiatives?per_page=100", "/communities/community-042"} {
+			for _, page := range pages {
 				b.Run(page, func(b *testing.B) {
 					get := func() time.Duration {
 						start := time.Now()

@@ -170,6 +170,8 @@ func addRoutes(mux *http.ServeMux, a *app.App, ui *web.UI, cfg Config, log *slog
 	mux.Handle("POST /introductions/{id}/answer", ui.AnswerIntroduction())
 	mux.Handle("GET /introduction-answers/{token}", ui.IntroductionLinkPage())
 	mux.Handle("POST /introduction-answers/{token}", ui.IntroductionLink())
+	mux.Handle("GET /network", ui.Network())
+	mux.Handle("GET /network.svg", ui.NetworkSVG())
 
 	// Prioritizing together: meetings and their calendars, demos and
 	// reactions, prioritization rounds (web/meetings.go, demos.go, rounds.go).

@@ -211,6 +211,17 @@ const publicIntroduction = `(x.from_community_id IS NOT NULL AND x.to_community_
 
 // ListIntroductions lists introductions, newest first.
 func (q queries) ListIntroductions(ctx context.Context, f IntroductionFilter) ([]*model.Introduction, error) {
+	where, args := f.where()
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 500
+	}
+	return collect(ctx, q, scanIntroduction, introductionSelect+` WHERE `+where+` ORDER BY x.updated_at DESC, x.id DESC LIMIT ?`,
+		append(args, limit)...)
+}
+
+// where is the filter's condition on introductions x.
+func (f IntroductionFilter) where() (string, []any) {
 	where, args := []string{"1=1"}, []any{}
 	switch {
 	case f.All:
@@ -231,12 +242,7 @@ func (q queries) ListIntroductions(ctx context.Context, f IntroductionFilter) ([
 			IN (SELECT community_id FROM consortium_members WHERE consortium_id = ? AND left_at IS NULL)`)
 		args = append(args, f.Consortium)
 	}
-	limit := f.Limit
-	if limit <= 0 || limit > 500 {
-		limit = 500
-	}
-	return collect(ctx, q, scanIntroduction, introductionSelect+` WHERE `+strings.Join(where, " AND ")+` ORDER BY x.updated_at DESC, x.id DESC LIMIT ?`,
-		append(args, limit)...)
+	return strings.Join(where, " AND "), args
 }
 
 // PendingConsents lists the introductions waiting for an answer from a
