@@ -18,6 +18,7 @@ var signedInReads = map[string]bool{
 	"list-testing-calls": true, "get-testing-call": true, "list-testing-feedback": true,
 	"list-statements-of-work": true, "get-statement-of-work-pdf": true,
 	"list-proposal-endorsements": true, "get-proposal-letter": true, "get-proposal-packet-pdf": true, "get-proposal-packet-zip": true,
+	"list-users": true, "list-invitations": true, "list-my-tokens": true,
 }
 
 // anonymousWrites are the non-GET operations a visitor may call; they

@@ -44,6 +44,16 @@ var descriptions = map[string]string{
 	"get-network":         "The network as the caller may see it: communities, the consortia the caller may see and their current members, and the introductions made between communities (external contacts only for staff and their introducer), placed by the same radial layout as the drawing at `/network.svg`, with the introductions made per quarter. A consortium the caller may not see answers 404.",
 	"move-introduction":   "Moves an introduction one step: suggested → asked → introduced → in_conversation → outcome (introduced may also go straight to outcome). Between two communities, asked emails every lead of both a signed one-click accept and decline link, and the introduction becomes introduced only when both accept; for an external contact, `contact_asked` confirms the introducer asked them. Out of order moves answer 409.",
 
+	"list-users":        "Lists accounts with their affiliations, a page at a time, with their addresses and sign-in times. Staff only.",
+	"create-user":       "Adds an account. Staff only. Without a password the person signs in with a provider or chooses one through a password reset; inviting them (`POST /invitations`) lets them choose it themselves.",
+	"list-invitations":  "Lists invitations with their state (pending, accepted, expired, revoked). Staff see all; a community's lead sees those to the communities they lead; anyone else gets 403.",
+	"create-invitation": "Invites a person by email: the email carries a signed, single-use link that expires (7 days unless `valid_days` says otherwise). Accepting creates the account and the affiliation in one step; an address with an account just gains the affiliation. Staff invite to any community or none; a lead invites to their own community only (403 otherwise). An address already in the community, or with a pending invitation to it, answers 409.",
+	"resend-invitation": "Sends a pending or expired invitation again with a new link and a new expiry; the older link stops working. Staff, or a lead of the invitation's community; others get 404.",
+	"revoke-invitation": "Withdraws a pending invitation: its link stops working. Staff, or a lead of the invitation's community; others get 404; an invitation already accepted or revoked answers 409.",
+	"list-my-tokens":    "Lists the caller's API tokens (names, prefixes and last use; never the secrets).",
+	"create-my-token":   "Creates an API token for the caller. The secret is in the answer once and only its hash is kept.",
+	"revoke-my-token":   "Revokes one of the caller's API tokens; it stops working at once on this instance and within seconds on others. Another person's token answers 404.",
+
 	"list-communities":   "Lists member communities, filtered by search text, theme, kind or membership tier, a page at a time. Visitors see active communities only; staff may include archived ones.",
 	"create-community":   "Creates a member community. Staff only. The slug is derived from the name unless given and must be unique.",
 	"get-community":      "Returns a community by numeric id or slug, with its people as far as the caller may see them.",

@@ -70,6 +70,11 @@ func (h *Handler) listPeople(ctx context.Context, in *ListPeopleInput) (*PeopleL
 		f.CommunityID = c.ID
 	}
 	list, total, err := h.app.ListPeople(ctx, actor(ctx), f)
+	return h.peopleList(ctx, "/people", in.Pagination, f.Page, list, total, err)
+}
+
+// peopleList is the answer of a list of people (or its failure).
+func (h *Handler) peopleList(ctx context.Context, path string, in Pagination, page model.Page, list []app.Person, total int, err error) (*PeopleList, error) {
 	if err != nil {
 		return nil, h.fail(ctx, err)
 	}
@@ -78,8 +83,8 @@ func (h *Handler) listPeople(ctx context.Context, in *ListPeopleInput) (*PeopleL
 	for i, p := range list {
 		out.Body.Items[i] = personBody(p)
 	}
-	out.Body.PageInfo = pageInfo(f.Page, total)
-	out.Link = links("/people", in.Page, out.Body.Pages, in.PerPage)
+	out.Body.PageInfo = pageInfo(page, total)
+	out.Link = links(path, in.Page, out.Body.Pages, in.PerPage)
 	return out, nil
 }
 

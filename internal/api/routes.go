@@ -32,6 +32,7 @@ func (h *Handler) routes(api huma.API) {
 
 	huma.Register(api, op("list-people", http.MethodGet, "/people", "List people (signed in)", "People"), h.listPeople)
 	huma.Register(api, op("get-person", http.MethodGet, "/people/{id}", "Get a person (signed in)", "People"), h.getPerson)
+	h.accountRoutes(api, op) // accounts, invitations, tokens: internal/api/accounts.go
 
 	h.roadmapRoutes(api, op)
 	h.statementRoutes(api, op) // statements of work: internal/api/statements_of_work.go

@@ -373,3 +373,11 @@ func (a *App) GetPerson(ctx context.Context, actor *model.User, id int64) (*Pers
 func (a *App) HashPassword(password string) (string, error) {
 	return a.hashPassword(context.Background(), password)
 }
+
+// ListAccounts lists every account with what staff see; staff only.
+func (a *App) ListAccounts(ctx context.Context, actor *model.User, f model.PeopleFilter) ([]Person, int, error) {
+	if err := requireAdmin(actor); err != nil {
+		return nil, 0, err
+	}
+	return a.ListPeople(ctx, actor, f)
+}

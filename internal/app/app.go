@@ -54,6 +54,9 @@ type App struct {
 	Site notify.Site
 	// Wake, when set, tells the outbox worker there is work.
 	Wake func()
+	// SignIn says whether passwords work and who may sign up with a
+	// provider (external_signin.go).
+	SignIn SignInOptions
 
 	computing computeGuard // one uploaded computation per person and kind
 	tokens    tokenCache   // recently checked API tokens

@@ -19,6 +19,9 @@ import (
 // address, and per account (see LoginLimits). A successful sign-in gives
 // its attempt back.
 func (a *App) Authenticate(ctx context.Context, email, password, address string) (*model.User, error) {
+	if err := a.requirePasswords(); err != nil {
+		return nil, err
+	}
 	if err := checkSignInEmail(email); err != nil {
 		return nil, err
 	}

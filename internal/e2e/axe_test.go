@@ -95,7 +95,7 @@ func TestAccessibilityAxe(t *testing.T) {
 	b.open("/funding")
 	goal := b.firstLink("/funding/", "[0-9]+")
 	visitor := []string{"/", "/roadmap", "/initiatives", initiative, "/narratives", "/consortia", consortium,
-		"/communities", community, "/funding", goal, "/updates", "/search?q=data", "/network", "/introductions", "/login"}
+		"/communities", community, "/funding", goal, "/updates", "/search?q=data", "/network", "/introductions", "/password-reset", "/login"}
 
 	check := func(who string, paths []string) {
 		for _, scheme := range []string{"light", "dark"} {
@@ -119,7 +119,7 @@ func TestAccessibilityAxe(t *testing.T) {
 	round := b.firstLink("/rounds/", "[0-9]+")
 	b.open("/initiatives/budget-alerts-before-the-bill-arrives")
 	call := b.firstLink("/testing-calls/", "[0-9]+")
-	staff := append(visitor[:len(visitor)-1], "/account", "/account/notifications", "/admin/outbox", "/admin/audit", round, consortium+"/meetings",
+	staff := append(visitor[:len(visitor)-1], "/account", "/account/notifications", "/admin/outbox", "/admin/audit", "/admin/invitations", round, consortium+"/meetings",
 		call, consortium+"/credits", "/introductions/new")
 	check("staff", staff)
 }

@@ -70,7 +70,7 @@ func TestPagesAreValidHTML(t *testing.T) {
 	goal := first(get("/funding"), `/funding/[0-9]+`)
 	meeting := first(get(consortium+"/meetings"), `/meetings/[0-9]+`)
 	visitor := []string{"/", "/roadmap", "/initiatives", initiative, "/narratives", "/consortia", consortium,
-		"/communities", community, "/funding", goal, "/updates", meeting, "/search?q=data", "/network", "/introductions", "/login"}
+		"/communities", community, "/funding", goal, "/updates", meeting, "/search?q=data", "/network", "/introductions", "/password-reset", "/login"}
 
 	dir := t.TempDir()
 	var files []string
@@ -92,7 +92,7 @@ func TestPagesAreValidHTML(t *testing.T) {
 	resp.Body.Close()
 	round := first(get(consortium+"/rounds"), `/rounds/[0-9]+`)
 	call := first(get("/initiatives/budget-alerts-before-the-bill-arrives"), `/testing-calls/[0-9]+`)
-	save("staff", []string{"/", "/account", "/account/notifications", "/admin/outbox", "/admin/audit", "/admin/users",
+	save("staff", []string{"/", "/account", "/account/notifications", "/admin/outbox", "/admin/audit", "/admin/invitations", "/admin/users",
 		consortium, round, goal, initiative, meeting, "/communities/new", "/funding/new", call, consortium + "/credits", community, "/network",
 		"/introductions/new?kind=problem_solver&from=x&to=y"})
 

@@ -23,6 +23,7 @@ const (
 	EntityFundingGoal  = "funding goal"
 	EntityInitiative   = "initiative"
 	EntityIntroduction = "introduction"
+	EntityInvitation   = "invitation"
 	EntityLetter       = "letter"
 	EntityMatchingPool = "matching pool"
 	EntityMeeting      = "meeting"

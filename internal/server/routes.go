@@ -32,6 +32,14 @@ func addRoutes(mux *http.ServeMux, a *app.App, ui *web.UI, cfg Config, log *slog
 	mux.Handle("GET /login", ui.LoginForm())
 	mux.Handle("POST /login", ui.Login())
 	mux.Handle("POST /logout", ui.Logout())
+	mux.Handle("GET /password-reset", ui.PasswordResetForm())
+	mux.Handle("POST /password-reset", ui.RequestPasswordReset())
+	mux.Handle("GET /password-reset/{token}", ui.ResetPasswordForm())
+	mux.Handle("POST /password-reset/{token}", ui.ResetPassword())
+	mux.Handle("GET /invitations/{token}", ui.InvitationPage())
+	mux.Handle("POST /invitations/{token}", ui.AcceptInvitation())
+	mux.Handle("POST /invitations/{id}/resend", ui.InvitationAction("resend"))
+	mux.Handle("POST /invitations/{id}/revoke", ui.InvitationAction("revoke"))
 
 	mux.Handle("GET /communities", ui.Communities())
 	mux.Handle("GET /communities/new", ui.NewCommunityForm())
@@ -43,6 +51,7 @@ func addRoutes(mux *http.ServeMux, a *app.App, ui *web.UI, cfg Config, log *slog
 	mux.Handle("POST /communities/{ref}/restore", ui.ArchiveCommunity(false))
 	mux.Handle("POST /communities/{ref}/people", ui.AddAffiliation())
 	mux.Handle("POST /communities/{ref}/people/{user}/remove", ui.RemoveAffiliation())
+	mux.Handle("POST /communities/{ref}/invitations", ui.Invite())
 
 	// Full-text search across kinds (web/search.go).
 	mux.Handle("GET /search", ui.Search())
@@ -208,6 +217,7 @@ func addRoutes(mux *http.ServeMux, a *app.App, ui *web.UI, cfg Config, log *slog
 	mux.Handle("POST /account/calendar-key", ui.NewCalendarKey())
 	mux.Handle("POST /account/tokens", ui.CreateToken())
 	mux.Handle("POST /account/tokens/{id}/revoke", ui.RevokeToken())
+	mux.Handle("POST /account/invitations/{id}/accept", ui.AcceptMyInvitation())
 
 	mux.Handle("GET /admin", http.RedirectHandler("/admin/users", http.StatusFound))
 	mux.Handle("GET /admin/users", ui.AdminUsers())
@@ -216,6 +226,9 @@ func addRoutes(mux *http.ServeMux, a *app.App, ui *web.UI, cfg Config, log *slog
 	mux.Handle("POST /admin/users/{id}", ui.AdminUpdateUser())
 	mux.Handle("POST /admin/users/{id}/disable", ui.AdminDisableUser(true))
 	mux.Handle("POST /admin/users/{id}/enable", ui.AdminDisableUser(false))
+	mux.Handle("GET /admin/invitations", ui.AdminInvitations())
+	mux.Handle("POST /admin/invitations", ui.Invite())
+	mux.Handle("POST /admin/invitations/bulk", ui.InviteMany())
 	mux.Handle("GET /admin/audit", ui.AdminAudit())
 	mux.Handle("GET /admin/audit.csv", ui.AdminAuditExport("csv"))
 	mux.Handle("GET /admin/audit.json", ui.AdminAuditExport("json"))

@@ -9,9 +9,10 @@ import (
 )
 
 type accountData struct {
-	Person   *app.Person
-	Tokens   []model.APIToken
-	NewToken string
+	Person      *app.Person
+	Tokens      []model.APIToken
+	NewToken    string
+	Invitations []*model.Invitation
 }
 
 func (ui *UI) accountPage(r *http.Request) (*Page, error) {
@@ -27,7 +28,11 @@ func (ui *UI) accountPage(r *http.Request) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ui.page(r, "Your account", "account", &accountData{Person: person, Tokens: tokens}), nil
+	invitations, err := ui.app.MyInvitations(r.Context(), u)
+	if err != nil {
+		return nil, err
+	}
+	return ui.page(r, "Your account", "account", &accountData{Person: person, Tokens: tokens, Invitations: invitations}), nil
 }
 
 // Account shows the account settings: password and API tokens.

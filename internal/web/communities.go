@@ -54,6 +54,8 @@ type communityData struct {
 	Solved  []model.Peer
 	// Connections: the introductions credited to it, as the reader may see them.
 	Connections []*model.Introduction
+	// Invitations to it, for its editors.
+	Invitations []*model.Invitation
 }
 
 // communityConsortium is a consortium a community is a member of.
@@ -82,6 +84,12 @@ func (ui *UI) Community() http.Handler {
 		}
 		for _, m := range members {
 			d.Consortia = append(d.Consortia, communityConsortium{Consortium: byID[m.ConsortiumID], Member: m})
+		}
+		if v.CanEdit && v.ArchivedAt == nil {
+			if d.Invitations, _, err = ui.app.ListInvitations(ctx, u, model.InvitationFilter{CommunityID: v.ID, Page: model.Page{Size: 20}}); err != nil {
+				ui.Error(w, r, err)
+				return
+			}
 		}
 		if d.Similar, d.Solved, err = ui.app.CommunityPeers(ctx, u, v.Community); err != nil {
 			ui.Error(w, r, err)

@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"consortia/internal/app"
 	"consortia/internal/identity"
 )
 
@@ -18,7 +19,7 @@ func (ui *UI) LoginForm() http.Handler {
 			redirect(w, r, safeNext(r.URL.Query().Get("next")))
 			return
 		}
-		p := ui.page(r, "Sign in", "login", nil)
+		p := ui.loginPage(r)
 		p.Form = r.URL.Query()
 		ui.render(w, r, http.StatusOK, "login", p)
 	})
@@ -27,7 +28,7 @@ func (ui *UI) LoginForm() http.Handler {
 // Login checks the credentials and starts a session.
 func (ui *UI) Login() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := ui.page(r, "Sign in", "login", nil)
+		p := ui.loginPage(r)
 		if err := parseForm(r); err != nil {
 			ui.formFailed(w, r, err, "login", p)
 			return
@@ -45,6 +46,15 @@ func (ui *UI) Login() http.Handler {
 		ui.flash(r, "Welcome back, "+u.Name+".")
 		redirect(w, r, safeNext(r.PostForm.Get("next")))
 	})
+}
+
+type loginData struct {
+	Providers      []app.ProviderInfo
+	PasswordSignIn bool
+}
+
+func (ui *UI) loginPage(r *http.Request) *Page {
+	return ui.page(r, "Sign in", "login", loginData{Providers: ui.app.Providers(), PasswordSignIn: ui.app.PasswordSignIn()})
 }
 
 // Logout ends the session.
