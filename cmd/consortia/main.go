@@ -93,16 +93,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		kong.Exit(func(code int) { panic(exitCode(code)) }),
 		kong.Resolvers(secretsFromEnv(getenv)),
 		kong.Vars{
-			"addr":         or("CONSORTIA_ADDR", "127.0.0.1:8080"),
-			"db":           "consortia.db",
-			"base_url":     getenv("CONSORTIA_BASE_URL"),
-			"log_format":   or("CONSORTIA_LOG_FORMAT", "auto"),
-			"log_level":    or("CONSORTIA_LOG_LEVEL", "info"),
-			"argon_mem":    or("CONSORTIA_ARGON2_MEMORY_KIB", "19456"),
-			"mail_from":    or("CONSORTIA_MAIL_FROM", "consortia <noreply@consortia.localhost>"),
-			"mail_dir":     or("CONSORTIA_MAIL_DIR", "mail-outbox"),
-			"metrics_addr": getenv("CONSORTIA_METRICS_ADDR"),
-			"version":      version,
+			"addr":             or("CONSORTIA_ADDR", "127.0.0.1:8080"),
+			"db":               "consortia.db",
+			"base_url":         getenv("CONSORTIA_BASE_URL"),
+			"log_format":       or("CONSORTIA_LOG_FORMAT", "auto"),
+			"log_level":        or("CONSORTIA_LOG_LEVEL", "info"),
+			"argon_mem":        or("CONSORTIA_ARGON2_MEMORY_KIB", "19456"),
+			"mail_from":        or("CONSORTIA_MAIL_FROM", "consortia <noreply@consortia.localhost>"),
+			"mail_dir":         or("CONSORTIA_MAIL_DIR", "mail-outbox"),
+			"metrics_addr":     getenv("CONSORTIA_METRICS_ADDR"),
+			"oidc_issuer":      getenv("CONSORTIA_OIDC_ISSUER"),
+			"oidc_client_id":   getenv("CONSORTIA_OIDC_CLIENT_ID"),
+			"oidc_name":        getenv("CONSORTIA_OIDC_NAME"),
+			"github_client_id": getenv("CONSORTIA_GITHUB_CLIENT_ID"),
+			"signup_domain":    getenv("CONSORTIA_SIGNUP_DOMAIN"),
+			"no_password":      or("CONSORTIA_NO_PASSWORD_SIGN_IN", "false"),
+			"version":          version,
 		})
 	if err != nil {
 		return err
@@ -138,9 +144,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 // environment variables are read by a resolver rather than as defaults, so
 // --help never prints them.
 var secretFlags = map[string]string{
-	"db":            "CONSORTIA_DATABASE_URL",
-	"smtp-url":      "CONSORTIA_SMTP_URL",
-	"metrics-token": "CONSORTIA_METRICS_TOKEN",
+	"db":                   "CONSORTIA_DATABASE_URL",
+	"smtp-url":             "CONSORTIA_SMTP_URL",
+	"metrics-token":        "CONSORTIA_METRICS_TOKEN",
+	"oidc-client-secret":   "CONSORTIA_OIDC_CLIENT_SECRET",
+	"github-client-secret": "CONSORTIA_GITHUB_CLIENT_SECRET",
 }
 
 func secretsFromEnv(getenv func(string) string) kong.ResolverFunc {

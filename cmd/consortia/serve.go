@@ -30,6 +30,7 @@ type serveCmd struct {
 	Demo         bool   `name:"demo" help:"Start on a fresh embedded database filled with sample communities and people, and print how to sign in."`
 	ArgonMemo    uint32 `name:"argon2-memory" default:"${argon_mem}" help:"argon2id memory cost in KiB for new password hashes (env CONSORTIA_ARGON2_MEMORY_KIB)."`
 	metricsFlags `embed:""`
+	ssoFlags     `embed:""`
 }
 
 // metricsFlags say where Prometheus metrics are served: never on the public
@@ -110,6 +111,11 @@ func (s *serveCmd) Run(e *env, kctx *kong.Context) error {
 	if err := a.ConfigureNotifications(ctx, baseURL); err != nil {
 		return err
 	}
+	providers, signIn, err := s.ssoFlags.providers(ctx)
+	if err != nil {
+		return err
+	}
+	a.SignIn = signIn
 	if s.Demo {
 		if err := demo.Seed(ctx, a, store); err != nil {
 			return fmt.Errorf("demo data: %w", err)
@@ -128,7 +134,7 @@ func (s *serveCmd) Run(e *env, kctx *kong.Context) error {
 	}
 	sessions := identity.NewSessions(store.Sessions(identity.IdleTimeout), strings.HasPrefix(baseURL, "https://"))
 	metrics := server.NewMetrics(store.DB(), string(store.Dialect()))
-	handler, err := server.NewServer(a, sessions, metrics, server.Config{BaseURL: baseURL, Version: version, Demo: s.Demo, Mail: how, MetricsToken: s.MetricsToken}, e.log)
+	handler, err := server.NewServer(a, sessions, metrics, server.Config{BaseURL: baseURL, Version: version, Demo: s.Demo, Mail: how, MetricsToken: s.MetricsToken, Providers: providers}, e.log)
 	if err != nil {
 		return err
 	}

@@ -32,6 +32,8 @@ func addRoutes(mux *http.ServeMux, a *app.App, ui *web.UI, cfg Config, log *slog
 	mux.Handle("GET /login", ui.LoginForm())
 	mux.Handle("POST /login", ui.Login())
 	mux.Handle("POST /logout", ui.Logout())
+	mux.Handle("POST /login/sso/{provider}", ui.SSOStart())
+	mux.Handle("GET /login/sso/{provider}/callback", ui.SSOCallback())
 	mux.Handle("GET /password-reset", ui.PasswordResetForm())
 	mux.Handle("POST /password-reset", ui.RequestPasswordReset())
 	mux.Handle("GET /password-reset/{token}", ui.ResetPasswordForm())

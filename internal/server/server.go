@@ -14,6 +14,7 @@ import (
 	"consortia/internal/identity"
 	"consortia/internal/model"
 	"consortia/internal/problem"
+	"consortia/internal/sso"
 	"consortia/internal/web"
 )
 
@@ -27,6 +28,8 @@ type Config struct {
 	// sending it as a bearer token; without it /metrics is not served here
 	// (see MetricsListener for a separate, private listener).
 	MetricsToken string
+	// Providers are the single sign-on providers, by name.
+	Providers map[string]*sso.Provider
 }
 
 // MaxBodyBytes bounds any request body (the API has its own, smaller limit).
@@ -43,7 +46,7 @@ func bodyLimit(r *http.Request) int64 {
 
 // NewServer returns the whole application as one http.Handler.
 func NewServer(a *app.App, sessions *scs.SessionManager, metrics *Metrics, cfg Config, log *slog.Logger) (http.Handler, error) {
-	ui, err := web.New(a, sessions, web.Config{BaseURL: cfg.BaseURL, Version: cfg.Version, Demo: cfg.Demo, Mail: cfg.Mail}, log)
+	ui, err := web.New(a, sessions, web.Config{BaseURL: cfg.BaseURL, Version: cfg.Version, Demo: cfg.Demo, Mail: cfg.Mail, Providers: cfg.Providers}, log)
 	if err != nil {
 		return nil, err
 	}

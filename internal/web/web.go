@@ -25,6 +25,7 @@ import (
 	"consortia/internal/markdown"
 	"consortia/internal/model"
 	"consortia/internal/problem"
+	"consortia/internal/sso"
 )
 
 //go:embed templates static
@@ -38,6 +39,8 @@ type Config struct {
 	// Mail says how email leaves ("SMTP", or "files in DIR" when no mail
 	// server is configured), for the admin outbox page.
 	Mail string
+	// Providers are the single sign-on providers, by name.
+	Providers map[string]*sso.Provider
 }
 
 // UI is the web interface.
