@@ -94,6 +94,12 @@ func TestTodoAPIAndDashboard(t *testing.T) {
 			!strings.Contains(home, "Cast Alpha University&#39;s ballot") {
 			t.Errorf("dashboard does not lead with the ballot:\n%s", home)
 		}
+		if !strings.Contains(home, "In your consortia this week") || !strings.Contains(home, `class="changes-list"`) {
+			t.Error("the dashboard does not list what changed in the lead's consortia")
+		}
+		if ch, _ := e.do("GET", "/api/v1/me/todo", tok, nil).json(t)["changes"].([]any); len(ch) == 0 {
+			t.Error("the API lists no change in the lead's consortia")
+		}
 		if strings.Index(home, "What needs you") > strings.Index(home, "Your communities") {
 			t.Error("the to-dos are not first on the dashboard")
 		}

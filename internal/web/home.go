@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"consortia/internal/app"
 	"consortia/internal/model"
@@ -26,6 +27,11 @@ type homeData struct {
 	MyConsortia []*model.Consortium
 	// Delivered are the initiatives delivered most recently.
 	Delivered []*model.Initiative
+	// Changes is what happened in their consortia since ChangesSince (the
+	// end of their last visit, or a week ago).
+	Changes      []model.Event
+	ChangesSince time.Time
+	FirstVisit   bool
 }
 
 // homeDelivered is how many recently delivered initiatives the home page shows.
@@ -77,6 +83,17 @@ func (ui *UI) Home() http.Handler {
 				ui.Error(w, r, err)
 				return
 			}
+			since, err := ui.noteVisit(r, u)
+			if err != nil {
+				ui.Error(w, r, err)
+				return
+			}
+			d.FirstVisit = since.IsZero()
+			if d.Changes, d.ChangesSince, err = ui.app.Changes(ctx, u, since); err != nil {
+				ui.Error(w, r, err)
+				return
+			}
+			ctx = context.WithValue(ctx, visitNotedKey{}, true)
 			r = r.WithContext(context.WithValue(ctx, todosKey{}, d.Todos))
 			if d.Affiliations, err = ui.app.MyAffiliations(ctx, u); err != nil {
 				ui.Error(w, r, err)
