@@ -154,7 +154,7 @@ func TestIntroductionDoubleOptIn(t *testing.T) {
 		_, err = f.a.AnswerIntroductionByLink(f.ctx, declineS[0])
 		code(t, err, model.EConflict)
 		var made int
-		if err := s.DB().QueryRow(`SELECT COUNT(*) FROM outbox WHERE subject = 'Introduction: Problemu ↔ Solvedu'`).Scan(&made); err != nil || made != 2 {
+		if err := s.DB().QueryRow(`SELECT COUNT(*) FROM outbox WHERE subject = 'Meet each other: Problemu ↔ Solvedu'`).Scan(&made); err != nil || made != 2 {
 			t.Fatalf("introduction emails: %d %v", made, err)
 		}
 		// Once made, anyone sees it; the pipeline goes on to an outcome.

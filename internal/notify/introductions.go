@@ -137,7 +137,7 @@ var introMadeHTML = template.Must(template.New("made").Parse(`<!doctype html>
 // communities once both accepted.
 func (s Site) IntroductionMade(to Person, in *model.Introduction, parties []IntroductionParty) (model.OutboxMessage, error) {
 	d := introMadeData{Name: to.Name, Note: in.Note, Page: s.link("/introductions/" + strconv.FormatInt(in.ID, 10)), Site: s.BaseURL, Parties: parties}
-	return render(to, "Introduction: "+in.Title(), introMadeText, introMadeHTML, d)
+	return render(to, "Meet each other: "+in.Title(), introMadeText, introMadeHTML, d)
 }
 
 func render(to Person, subject string, text *ttemplate.Template, html *template.Template, d any) (model.OutboxMessage, error) {
