@@ -32,6 +32,7 @@ var descriptions = map[string]string{
 	"leave-testing-call":      "Withdraws a community from a testing call; its reports stay. A lead of the community (or staff).",
 	"post-testing-feedback":   "Reports how testing went: outcome, what happened, what the tester did, a link and answers to the call's questions. A tester the community named, or its lead; the community must be enrolled (422 naming community otherwise) and the call open (409 otherwise). Staff are notified.",
 	"list-testing-feedback":   "Lists a testing call's reports, oldest first. Staff and the people of the enrolled communities see them; other signed-in callers get an empty list (the call's summary counts them).",
+	"ask-testers":             "Sends a request with one-click answers to a call's testers and the leads of its enrolled communities only (by email per their preferences; requests arrive at once). Staff only; the call must be open and have enrolled communities.",
 	"get-consortium-credits":  "Lists a consortium's current members for media and outreach by their share-credit choice: lots are featured (named with their website), some are named, none are only counted. Visible like the consortium.",
 	"update-testing-feedback": "Changes a report: its author (or staff) may change what it says while the call is open; staff respond and mark it addressed, and the author is told.",
 

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -27,6 +28,7 @@ func (h *Handler) testingRoutes(api huma.API, op func(id, method, path, summary,
 	huma.Register(api, status(op("leave-testing-call", http.MethodDelete, "/testing-calls/{id}/testers/{community}", "Withdraw a community from a testing call (its lead)", tst), http.StatusNoContent), h.leaveTestingCall)
 	huma.Register(api, status(op("post-testing-feedback", http.MethodPost, "/testing-calls/{id}/feedback", "Report how testing went (a tester)", tst), http.StatusCreated), h.postFeedback)
 	huma.Register(api, op("list-testing-feedback", http.MethodGet, "/testing-calls/{id}/feedback", "List a testing call's reports (signed in)", tst), h.listFeedback)
+	huma.Register(api, status(op("ask-testers", http.MethodPost, "/testing-calls/{id}/requests", "Ask a call's testers only (staff)", tst), http.StatusCreated), h.askTesters)
 	huma.Register(api, op("get-consortium-credits", http.MethodGet, "/consortia/{id}/credits", "A consortium's members by their share-credit choice", "Consortia"), h.getCredits)
 	huma.Register(api, op("update-testing-feedback", http.MethodPatch, "/testing-feedback/{id}", "Update a report, or respond and mark it addressed (staff)", tst), h.updateFeedback)
 }
@@ -256,6 +258,36 @@ func (h *Handler) updateFeedback(ctx context.Context, in *UpdateFeedbackInput) (
 		return nil, h.fail(ctx, err)
 	}
 	return &FeedbackOutput{Body: FeedbackData(*f)}, nil
+}
+
+// AskTestersInput is a request to a call's testers.
+type AskTestersInput struct {
+	TestingCallPath
+	Body struct {
+		Title    string     `json:"title" maxLength:"160"`
+		Body     string     `json:"body" maxLength:"20000" doc:"Markdown."`
+		Question string     `json:"question" maxLength:"300" doc:"What the testers answer in one click."`
+		Options  []string   `json:"options" maxItems:"6" doc:"The answers to choose from (2 to 6)."`
+		Deadline *time.Time `json:"deadline,omitempty" doc:"When answers close (RFC 3339); in the future."`
+	}
+}
+
+// AskTestersOutput says how many people were asked.
+type AskTestersOutput struct {
+	Body struct {
+		Asked int `json:"asked" doc:"The testers and enrolled communities' leads asked."`
+	}
+}
+
+func (h *Handler) askTesters(ctx context.Context, in *AskTestersInput) (*AskTestersOutput, error) {
+	b := in.Body
+	n, err := h.app.AskTesters(ctx, actor(ctx), in.ID, model.UpdateInput{Title: b.Title, Body: b.Body, Question: b.Question, Options: b.Options, Deadline: b.Deadline})
+	if err != nil {
+		return nil, h.fail(ctx, err)
+	}
+	out := &AskTestersOutput{}
+	out.Body.Asked = n
+	return out, nil
 }
 
 // CreditsOutput is a consortium's credits list.

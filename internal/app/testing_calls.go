@@ -298,9 +298,9 @@ func (a *App) UpdateTestingCall(ctx context.Context, actor *model.User, id int64
 	return out, err
 }
 
-// announceBuild tells a call's testers and the leads of the enrolled
-// communities that a new build is ready.
-func (a *App) announceBuild(ctx context.Context, tx *storage.Tx, actor *model.User, c *model.TestingCall) error {
+// callPeople lists a call's testers and the leads of its enrolled
+// communities: who hears of its builds and its requests.
+func callPeople(ctx context.Context, tx *storage.Tx, c *model.TestingCall) ([]int64, error) {
 	var communities []int64
 	people := map[int64]bool{}
 	for _, e := range c.Enrolled {
@@ -311,22 +311,75 @@ func (a *App) announceBuild(ctx context.Context, tx *storage.Tx, actor *model.Us
 	}
 	leads, err := tx.LeadsOf(ctx, communities)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, id := range leads {
 		people[id] = true
-	}
-	if len(people) == 0 {
-		return nil
 	}
 	to := make([]int64, 0, len(people))
 	for id := range people {
 		to = append(to, id)
 	}
 	slices.Sort(to)
+	return to, nil
+}
+
+// announceBuild tells a call's testers and the leads of the enrolled
+// communities that a new build is ready.
+func (a *App) announceBuild(ctx context.Context, tx *storage.Tx, actor *model.User, c *model.TestingCall) error {
+	to, err := callPeople(ctx, tx, c)
+	if err != nil || len(to) == 0 {
+		return err
+	}
 	return a.emit(ctx, tx, actor, model.Event{Kind: model.EventTestingBuild, Audience: model.AudienceStaff, To: to,
 		URL: fmt.Sprintf("/testing-calls/%d", c.ID), Title: "New build to test: " + c.Title + " " + c.Build,
 		Body: "A new build of " + c.InitiativeTitle + " is ready to try: " + c.Build + "."}, nil)
+}
+
+// AskTesters sends a request with one-click answers to a call's testers
+// and the leads of its enrolled communities only; staff, on an open call.
+// It returns how many people were asked.
+func (a *App) AskTesters(ctx context.Context, actor *model.User, callID int64, in model.UpdateInput) (int, error) {
+	if err := requireAdmin(actor); err != nil {
+		return 0, err
+	}
+	in.ConsortiumRef = ""
+	in.Normalize()
+	var p model.Problems
+	if in.Question == "" {
+		p.Add("question", "is required: what do you ask the testers?")
+		return 0, p.Err()
+	}
+	if err := in.Validate(); err != nil {
+		return 0, err
+	}
+	if err := a.CheckDeadline(in.Deadline); err != nil {
+		return 0, err
+	}
+	n := 0
+	err := a.inTx(ctx, func(tx *storage.Tx) error {
+		c, err := tx.TestingCallByID(ctx, callID)
+		if err != nil {
+			return err
+		}
+		if c.State != model.CallOpen {
+			return model.Errorf(model.EConflict, "This testing call is closed; its testers are no longer asked.")
+		}
+		to, err := callPeople(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		if n = len(to); n == 0 {
+			return model.Errorf(model.EConflict, "No community has enrolled in this call yet: there is nobody to ask.")
+		}
+		if err := a.emit(ctx, tx, actor, model.Event{Kind: model.EventTestingRequest, Audience: model.AudienceStaff, To: to,
+			URL: fmt.Sprintf("/testing-calls/%d", c.ID), Title: in.Title, Body: in.Body},
+			&model.Request{Question: in.Question, Options: in.Options, Deadline: in.Deadline}); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, actor, "testing_call.ask", "testing_call", idStr(c.ID), nil, map[string]any{"asked": n, "request": in})
+	})
+	return n, err
 }
 
 // EnrolInCall enrols a community in an open call (or changes its testers):

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"consortia/internal/model"
 )
@@ -47,32 +48,23 @@ func (a *App) initiativeTesting(ctx context.Context, actor *model.User, in *mode
 	return t, nil
 }
 
-// TestingToDo is something a person is asked to do, for their list of what needs
-// them: a title and the page where they do it.
-type TestingToDo struct {
-	Title string
-	URL   string
-}
+// The "what needs you" entries of testing calls: an open call a community
+// the person leads may enrol in and has not, and a call on which the person
+// was named a tester and has not reported yet. A constant number of queries
+// (the open calls with their enrolments and testers, their candidates, their
+// reports), whatever the number of calls.
 
-// TestingToDos lists a person's open testing to-dos: calls a community they
-// lead may enrol in and has not, and calls on which they were named a
-// tester and have not reported yet.
-func (a *App) TestingToDos(ctx context.Context, actor *model.User) ([]TestingToDo, error) {
-	if actor == nil || actor.DisabledAt != nil {
-		return nil, nil
-	}
-	calls, err := a.store.TestingCallsOf(ctx, nil) // open calls
+func init() { RegisterTodoProvider(model.TodoTesting, testingTodos) }
+
+func testingTodos(ctx context.Context, q TodoQuery) ([]model.Todo, error) {
+	calls, err := q.store.TestingCallsOf(ctx, nil) // open calls
 	if err != nil || len(calls) == 0 {
 		return nil, err
 	}
-	affs, err := a.store.AffiliationsOfUser(ctx, actor.ID)
-	if err != nil {
-		return nil, err
-	}
 	led := map[int64]bool{}
-	for _, af := range affs {
-		if af.Role == model.AffiliationLead {
-			led[af.CommunityID] = true
+	for _, m := range q.Scope.Memberships {
+		if m.Lead {
+			led[m.CommunityID] = true
 		}
 	}
 	initiatives := make([]int64, 0, len(calls))
@@ -82,32 +74,38 @@ func (a *App) TestingToDos(ctx context.Context, actor *model.User) ([]TestingToD
 	}
 	candidates := map[int64][]model.Member{}
 	if len(led) > 0 {
-		if candidates, err = a.store.TestingCandidates(ctx, initiatives); err != nil {
+		if candidates, err = q.store.TestingCandidates(ctx, initiatives); err != nil {
 			return nil, err
 		}
 	}
-	feedback, err := a.store.FeedbackOf(ctx, callIDs)
+	feedback, err := q.store.FeedbackOf(ctx, callIDs)
 	if err != nil {
 		return nil, err
 	}
-	reported := map[int64]bool{} // calls the actor reported on
+	reported := map[int64]bool{} // calls the person reported on
 	for _, f := range feedback {
-		if f.AuthorID != nil && *f.AuthorID == actor.ID {
+		if f.AuthorID != nil && *f.AuthorID == q.User.ID {
 			reported[f.CallID] = true
 		}
 	}
-	var out []TestingToDo
+	var out []model.Todo
 	for _, c := range calls {
 		url := fmt.Sprintf("/testing-calls/%d", c.ID)
-		if c.IsTester(actor.ID, 0) && !reported[c.ID] {
-			out = append(out, TestingToDo{Title: "Report how testing went: " + c.Title, URL: url})
+		var due *time.Time
+		if d, err := time.Parse(time.DateOnly, c.EndsOn); err == nil {
+			due = &d
+		}
+		if c.IsTester(q.User.ID, 0) && !reported[c.ID] {
+			out = append(out, model.Todo{Kind: model.TodoTesting, Action: "Report how testing went", Title: c.Title + " (" + c.InitiativeTitle + ")",
+				URL: url + "#report", Due: due, Key: fmt.Sprintf("testing:%d:report", c.ID)})
 			continue
 		}
 		seen := map[int64]bool{}
 		for _, m := range candidates[c.InitiativeID] {
 			if led[m.CommunityID] && !seen[m.CommunityID] && model.MayTest(m) && c.Enrolment(m.CommunityID) == nil {
 				seen[m.CommunityID] = true
-				out = append(out, TestingToDo{Title: "Enrol " + m.CommunityName + " to test: " + c.Title, URL: url})
+				out = append(out, model.Todo{Kind: model.TodoTesting, Action: "Enrol " + m.CommunityName + " to test", Title: c.Title + " (" + c.InitiativeTitle + ")",
+					URL: url + "#enrol", Community: m.CommunityName, Due: due, Key: fmt.Sprintf("testing:%d:%d", c.ID, m.CommunityID)})
 			}
 		}
 	}

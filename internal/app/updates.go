@@ -152,14 +152,7 @@ func (a *App) PostUpdate(ctx context.Context, actor *model.User, in model.Update
 	if err := requireAdmin(actor); err != nil {
 		return nil, err
 	}
-	in.Title, in.Body, in.Question = strings.TrimSpace(in.Title), strings.TrimSpace(in.Body), strings.TrimSpace(in.Question)
-	var opts []string
-	for _, o := range in.Options {
-		if o = strings.TrimSpace(o); o != "" {
-			opts = append(opts, o)
-		}
-	}
-	in.Options = opts
+	in.Normalize()
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}

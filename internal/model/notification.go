@@ -26,6 +26,7 @@ const (
 	EventTestingBuild     = "testing.build"
 	EventTestingFeedback  = "testing.feedback"
 	EventTestingResponse  = "testing.response"
+	EventTestingRequest   = "testing.request"
 	// EventEndorsementAsked asks a community's leads to endorse a proposal
 	// (its link is signed for each lead, so it goes to one lead at a time).
 	EventEndorsementAsked = "proposal.endorsement"
@@ -152,6 +153,18 @@ type UpdateInput struct {
 	Question string
 	Options  []string
 	Deadline *time.Time
+}
+
+// Normalize trims the update and drops empty answers.
+func (in *UpdateInput) Normalize() {
+	in.Title, in.Body, in.Question = strings.TrimSpace(in.Title), strings.TrimSpace(in.Body), strings.TrimSpace(in.Question)
+	var opts []string
+	for _, o := range in.Options {
+		if o = strings.TrimSpace(o); o != "" {
+			opts = append(opts, o)
+		}
+	}
+	in.Options = opts
 }
 
 // Validate checks an update.

@@ -16,6 +16,9 @@ const (
 	// TodoEndorsement is a proposal's endorsement request waiting for the
 	// answer of a community the person leads.
 	TodoEndorsement = "endorsement"
+	// TodoTesting is a testing call a community the person leads may
+	// enrol in, or one the person tests and has not reported on.
+	TodoTesting = "testing"
 )
 
 // TodoMeetingWindow is how far ahead a meeting without an RSVP is a to-do.

@@ -232,6 +232,23 @@ func TestAPITestingCalls(t *testing.T) {
 			t.Fatalf("delta (not enrolled) heard of the build")
 		}
 
+		// A request aimed at the call's testers only.
+		ask := fmt.Sprintf("/api/v1/testing-calls/%d/requests", opened.ID)
+		question := map[string]any{"title": "Alerts timing", "body": "We changed the alert check.", "question": "Did alerts arrive on time?", "options": []string{"Yes", "No"}}
+		prWant(t, "a lead asks", e.do("POST", ask, tok["alpha"], question), 403, "")
+		prWant(t, "no question", e.do("POST", ask, e.adminToken, map[string]any{"title": "x", "body": "y", "question": " ", "options": []string{"Yes", "No"}}), 422, "body.question")
+		prWant(t, "one answer", e.do("POST", ask, e.adminToken, map[string]any{"title": "x", "body": "y", "question": "Q?", "options": []string{"Yes"}}), 422, "body.options")
+		prWant(t, "a past deadline", e.do("POST", ask, e.adminToken, map[string]any{"title": "x", "body": "y", "question": "Q?", "options": []string{"Yes", "No"}, "deadline": "2020-01-01T00:00:00Z"}), 422, "body.deadline")
+		r = e.do("POST", ask, e.adminToken, question)
+		prWant(t, "ask the testers", r, 201, "")
+		if n := prDecode[struct{ Asked int }](t, r).Asked; n != 3 {
+			t.Fatalf("asked %d people, want 3 (alpha's lead, Tess, gamma's lead)", n)
+		}
+		te.drain()
+		if got := te.recipientsOf("Alerts timing"); !slices.Equal(got, []string{"alpha@example.org", "gamma@example.org", "tess@example.org"}) {
+			t.Fatalf("the request went to %v, want the call's testers and enrolled leads only", got)
+		}
+
 		// Leaving, closing.
 		prWant(t, "gamma leaves", e.do("DELETE", testers("gamma"), tok["gamma"], nil), 204, "")
 		prWant(t, "gamma leaves again", e.do("DELETE", testers("gamma"), tok["gamma"], nil), 404, "")
@@ -241,6 +258,7 @@ func TestAPITestingCalls(t *testing.T) {
 		prWant(t, "report on a closed call", e.do("POST", feedback, tessTok, report), 409, "")
 		prWant(t, "enrol on a closed call", e.do("PUT", testers("gamma"), tok["gamma"], map[string]any{"acknowledge_risks": true, "people": []int64{te.leads["gamma"].ID}}), 409, "")
 		prWant(t, "edit on a closed call", e.do("PATCH", fbPath, tessTok, map[string]any{"summary": "later"}), 409, "")
+		prWant(t, "ask on a closed call", e.do("POST", ask, e.adminToken, question), 409, "")
 		if e.count("testing_feedback") != before || e.count("testing_enrolments") != 1 {
 			t.Fatal("a closed call took a report or an enrolment")
 		}

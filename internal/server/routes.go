@@ -95,6 +95,7 @@ func addRoutes(mux *http.ServeMux, a *app.App, ui *web.UI, cfg Config, log *slog
 	mux.Handle("POST /testing-calls/{id}/edit", ui.UpdateTestingCall())
 	mux.Handle("POST /testing-calls/{id}/enrol", ui.EnrolInCall())
 	mux.Handle("POST /testing-calls/{id}/leave", ui.LeaveCall())
+	mux.Handle("POST /testing-calls/{id}/ask", ui.AskTesters())
 	mux.Handle("POST /testing-calls/{id}/feedback", ui.PostFeedback())
 	mux.Handle("POST /testing-feedback/{id}", ui.UpdateFeedback())
 	mux.Handle("GET /consortia/{ref}/credits", ui.ConsortiumCredits())

@@ -12,6 +12,22 @@ import (
 	"consortia/internal/storage/storagetest"
 )
 
+// testingTodos lists a person's testing to-dos from "what needs you".
+func (te *testingEnv) testingTodos(u *model.User) []model.Todo {
+	te.t.Helper()
+	all, err := te.app.Todos(te.ctx, u)
+	if err != nil {
+		te.t.Fatal(err)
+	}
+	var out []model.Todo
+	for _, td := range all {
+		if td.Kind == model.TodoTesting {
+			out = append(out, td)
+		}
+	}
+	return out
+}
+
 // TestWebTestingCalls walks the pages: staff open a call from the
 // initiative page, a lead enrols (first forgetting to acknowledge the
 // risks), a tester reports "broken", staff respond and mark it addressed;
@@ -40,15 +56,16 @@ func TestWebTestingCalls(t *testing.T) {
 		}
 
 		// The lead of alpha sees the call in their to-dos and enrols.
-		todos, err := e.app.TestingToDos(te.ctx, te.leads["alpha"])
-		if err != nil || len(todos) != 1 || todos[0].URL != callPath || !strings.Contains(todos[0].Title, "Enrol Community alpha") {
-			t.Fatalf("alpha's lead's to-dos: %+v, %v", todos, err)
+		todos := te.testingTodos(te.leads["alpha"])
+		if len(todos) != 1 || todos[0].URL != callPath+"#enrol" || todos[0].Action != "Enrol Community alpha to test" {
+			t.Fatalf("alpha's lead's to-dos: %+v", todos)
 		}
-		if todos, _ := e.app.TestingToDos(te.ctx, te.leads["beta"]); len(todos) != 0 {
+		if todos := te.testingTodos(te.leads["beta"]); len(todos) != 0 {
 			t.Fatalf("beta (may not test) has to-dos %+v", todos)
 		}
 		lead := e.browser()
 		lead.login("alpha@example.org", testPassword)
+		has(t, lead.get("/"), "Enrol Community alpha to test", callPath+"#enrol")
 		r = lead.get(callPath)
 		wantStatus(t, "call page", r, 200)
 		has(t, r, "Try the dashboard", "Totals may be wrong.", "Enrol Community alpha", "Tess Tester", "Did totals match?")
@@ -62,7 +79,7 @@ func TestWebTestingCalls(t *testing.T) {
 		wantStatus(t, "enrol", lead.post(callPath+"/enrol", url.Values{"community": {"alpha"}, "people": {tess}, "acknowledge_risks": {"1"}}), 303)
 
 		// Tess reports; her to-do is done once she has.
-		if todos, _ := e.app.TestingToDos(te.ctx, te.tester); len(todos) != 1 || !strings.HasPrefix(todos[0].Title, "Report how testing went") {
+		if todos := te.testingTodos(te.tester); len(todos) != 1 || todos[0].Action != "Report how testing went" {
 			t.Fatalf("tess's to-dos: %+v", todos)
 		}
 		tb := e.browser()
@@ -73,12 +90,24 @@ func TestWebTestingCalls(t *testing.T) {
 		r = tb.post(callPath+"/feedback", url.Values{"community": {"alpha"}, "outcome": {"broken"}, "summary": {"Totals doubled."},
 			"answers": {"No", ""}})
 		wantStatus(t, "report", r, 303)
-		if todos, _ := e.app.TestingToDos(te.ctx, te.tester); len(todos) != 0 {
+		if todos := te.testingTodos(te.tester); len(todos) != 0 {
 			t.Fatalf("tess still has to-dos %+v", todos)
 		}
 		fid := strings.TrimPrefix(r.header.Get("Location"), callPath+"#feedback-")
 		r = staff.get(callPath)
 		has(t, r, "Totals doubled.", "Broken", "Open", "Did totals match?</dt><dd>No")
+
+		// Staff ask the testers (a bad form comes back first).
+		r = staff.post(callPath+"/ask", url.Values{"title": {"Timing"}, "body": {"Please check."}, "question": {"On time?"}, "options": {"Yes"}})
+		wantStatus(t, "ask with one answer", r, 422)
+		has(t, r, "at least two answers")
+		wantStatus(t, "ask", staff.post(callPath+"/ask", url.Values{"title": {"Timing"}, "body": {"Please check."}, "question": {"On time?"}, "options": {"Yes\nNo\n"}}), 303)
+		if n := te.notified("tess@example.org", model.EventTestingRequest); n != 1 {
+			t.Fatalf("tess has %d requests, want 1", n)
+		}
+		if n := te.notified("delta@example.org", model.EventTestingRequest); n != 0 {
+			t.Fatal("delta (not enrolled) was asked")
+		}
 
 		// Staff respond and mark it addressed.
 		wantStatus(t, "respond", staff.post("/testing-feedback/"+fid, url.Values{"action": {"respond"}, "call": {fmt.Sprint(id)},

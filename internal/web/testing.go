@@ -175,6 +175,16 @@ func (ui *UI) UpdateTestingCall() http.Handler {
 	})
 }
 
+// AskTesters sends a request to a call's testers only (staff).
+func (ui *UI) AskTesters() http.Handler {
+	return ui.callAction("ask", func(r *http.Request, id int64) (string, string, error) {
+		f := r.PostForm
+		n, err := ui.app.AskTesters(r.Context(), user(r), id, model.UpdateInput{Title: f.Get("title"), Body: f.Get("body"),
+			Question: f.Get("question"), Options: strings.Split(f.Get("options"), "\n")})
+		return callURL(id, "call"), fmt.Sprintf("%d people were asked.", n), err
+	})
+}
+
 // EnrolInCall enrols a community and names its testers (its lead).
 func (ui *UI) EnrolInCall() http.Handler {
 	return ui.callAction("enrol", func(r *http.Request, id int64) (string, string, error) {
