@@ -95,6 +95,9 @@ func TestAPITestingCalls(t *testing.T) {
 		prWant(t, "unknown field", e.do("POST", calls, e.adminToken, map[string]any{"title": "x", "risks": "y", "colour": "red"}), 422, "")
 		prWant(t, "wrong type", e.do("POST", calls, e.adminToken, `{"title": 5, "risks": "y"}`), 422, "")
 		prWant(t, "malformed", e.do("POST", calls, e.adminToken, `{"title": "x",`), 400, "")
+		prWant(t, "title too long", e.do("POST", calls, e.adminToken, map[string]any{"title": strings.Repeat("t", 161), "risks": "y"}), 422, "body.title")
+		prWant(t, "too many questions", e.do("POST", calls, e.adminToken, map[string]any{"title": "x", "risks": "y", "questions": strings.Split(strings.Repeat("q,", 11), ",")}), 422, "body.questions")
+		prWant(t, "oversize body", e.do("POST", calls, e.adminToken, map[string]any{"title": "x", "risks": strings.Repeat("r", 300<<10)}), 413, "")
 		var r response
 		idea := e.initiativeAt(detailed("Budget alerts", true, "cloud"), model.StatusIdea)
 		prWant(t, "an idea", e.do("POST", fmt.Sprintf("/api/v1/initiatives/%d/testing-calls", idea.ID), e.adminToken, call), 409, "")
