@@ -178,18 +178,29 @@ func (a *App) MyInvitations(ctx context.Context, actor *model.User) ([]*model.In
 
 // PendingInvitations lists the actor's pending invitations as to-dos, each
 // one click from being accepted (on the account page).
-func (a *App) PendingInvitations(ctx context.Context, actor *model.User) ([]model.ToDo, error) {
-	list, err := a.MyInvitations(ctx, actor)
+func (a *App) PendingInvitations(ctx context.Context, actor *model.User) ([]model.Todo, error) {
+	if err := requireSignIn(actor); err != nil {
+		return nil, err
+	}
+	return invitationTodos(ctx, TodoQuery{store: a.store, User: actor, Now: a.now()})
+}
+
+func init() { RegisterTodoProvider(model.TodoInvitation, invitationTodos) }
+
+// invitationTodos is the to-do provider of pending invitations: one query.
+func invitationTodos(ctx context.Context, q TodoQuery) ([]model.Todo, error) {
+	list, err := q.store.PendingInvitationsFor(ctx, q.User.Email, q.Now)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]model.ToDo, 0, len(list))
+	out := make([]model.Todo, 0, len(list))
 	for _, inv := range list {
-		title := "Accept the invitation to " + inv.CommunityName + " (" + inv.Role + ")"
-		if inv.CommunityID == nil {
-			title = "Accept your invitation"
+		t := model.Todo{Kind: model.TodoInvitation, Action: "Accept the invitation", Title: "An account invitation",
+			URL: "/account#invitations", Community: inv.CommunityName, Due: &inv.ExpiresAt, Key: "invitation:" + idStr(inv.ID)}
+		if inv.CommunityID != nil {
+			t.Title = "Join " + inv.CommunityName + " as " + inv.Role
 		}
-		out = append(out, model.ToDo{Title: title, URL: "/account#invitations"})
+		out = append(out, t)
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -244,7 +245,7 @@ func TestInvitationToExistingAccount(t *testing.T) {
 			t.Fatalf("accepting as someone else: %v", err)
 		}
 		todo, err := f.a.PendingInvitations(f.ctx, old)
-		if err != nil || len(todo) != 1 || todo[0].URL != "/account#invitations" || !strings.Contains(todo[0].Title, "Ruby") {
+		if err != nil || len(todo) != 1 || todo[0].URL != "/account#invitations" || !strings.Contains(todo[0].Title, "Ruby") || todo[0].Kind != model.TodoInvitation {
 			t.Fatalf("to-do %+v %v", todo, err)
 		}
 		if _, err := f.a.AcceptInvitation(f.ctx, old, token, app.AcceptInput{}); err != nil {
@@ -256,6 +257,17 @@ func TestInvitationToExistingAccount(t *testing.T) {
 		}
 		if todo, _ := f.a.PendingInvitations(f.ctx, old); len(todo) != 0 {
 			t.Fatalf("accepted invitation still a to-do: %+v", todo)
+		}
+		second0, err := f.a.Invite(f.ctx, f.admin, model.InvitationInput{Email: old.Email, Community: "perl", Role: "member"}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, err := f.a.Todos(f.ctx, old)
+		if err != nil || !slices.ContainsFunc(all, func(td model.Todo) bool { return td.Key == "invitation:"+strconv.FormatInt(second0.ID, 10) }) {
+			t.Fatalf("the invitation is not on the to-do list: %+v %v", all, err)
+		}
+		if err := f.a.RevokeInvitation(f.ctx, f.admin, second0.ID); err != nil {
+			t.Fatal(err)
 		}
 		_ = inv
 		// From the account page, without the link; and not for a disabled account.

@@ -114,12 +114,6 @@ func ValidateInvitationStatus(field, s string) error {
 	return p.Err()
 }
 
-// ToDo is one thing waiting for a person, one click away.
-type ToDo struct {
-	Title string `json:"title"`
-	URL   string `json:"url"`
-}
-
 // ExternalIdentity is what a sign-in provider says about a person.
 type ExternalIdentity struct {
 	Provider      string

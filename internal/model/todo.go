@@ -19,6 +19,8 @@ const (
 	// TodoTesting is a testing call a community the person leads may
 	// enrol in, or one the person tests and has not reported on.
 	TodoTesting = "testing"
+	// TodoInvitation is a pending invitation to the person's address.
+	TodoInvitation = "invitation"
 )
 
 // TodoMeetingWindow is how far ahead a meeting without an RSVP is a to-do.
