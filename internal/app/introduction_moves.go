@@ -249,12 +249,15 @@ func (a *App) AnswerIntroductionByLink(ctx context.Context, token string) (*Intr
 // decline closes it with no fit.
 func (a *App) consent(ctx context.Context, by *model.User, id, communityID int64, answer string) error {
 	err := a.inTx(ctx, func(tx *storage.Tx) error {
+		if err := tx.LockIntroduction(ctx, id, model.IntroAsked); err != nil {
+			if errors.Is(err, storage.ErrStale) {
+				return model.Errorf(model.EConflict, "This introduction no longer waits for answers.")
+			}
+			return err
+		}
 		in, err := tx.IntroductionByID(ctx, id)
 		if err != nil {
 			return err
-		}
-		if in.Status != model.IntroAsked {
-			return model.Errorf(model.EConflict, "This introduction is %s: it no longer waits for answers.", in.StatusLabel())
 		}
 		ok, err := tx.RecordConsent(ctx, id, communityID, answer, by)
 		if err != nil {

@@ -244,3 +244,63 @@ func TestIntroductionContactsArePrivate(t *testing.T) {
 		}
 	})
 }
+
+// TestIntroductionAnswersAtOnce: both leads accept at the same moment; the
+// answers are recorded one after the other, so the last sees the first and
+// the introduction is made exactly once. A decline closes it as no fit.
+func TestIntroductionAnswersAtOnce(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		f := newFixture(t, s)
+		if err := f.a.ConfigureNotifications(f.ctx, "http://consortia.test"); err != nil {
+			t.Fatal(err)
+		}
+		leads := []*model.User{f.user("p@example.org", "Pat Problem", model.RoleMember), f.user("s@example.org", "Sol Solver", model.RoleMember)}
+		f.community("problemu", nil, leads[0])
+		f.community("solvedu", nil, leads[1])
+		ask := func() int64 {
+			v, err := f.a.CreateIntroduction(f.ctx, f.admin, model.IntroductionInput{Kind: "problem_solver", FromCommunity: "problemu", ToCommunity: "solvedu", Note: "Meet."})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.a.MoveIntroduction(f.ctx, f.admin, v.ID, model.StatusMove{To: model.IntroAsked}); err != nil {
+				t.Fatal(err)
+			}
+			return v.ID
+		}
+		id := ask()
+		errs := make(chan error, 2)
+		for i, slug := range []string{"problemu", "solvedu"} {
+			go func() {
+				_, err := f.a.AnswerIntroduction(f.ctx, leads[i], id, slug, model.ConsentAccepted)
+				errs <- err
+			}()
+		}
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		v, err := f.a.GetIntroduction(f.ctx, f.admin, id)
+		if err != nil || v.Status != model.IntroIntroduced || len(v.Consents) != 2 {
+			t.Fatalf("after answers at once: %+v %v", v, err)
+		}
+		var made int
+		if err := s.DB().QueryRow(`SELECT COUNT(*) FROM outbox WHERE subject LIKE 'Meet each other:%'`).Scan(&made); err != nil || made != 2 {
+			t.Fatalf("connecting emails: %d %v", made, err)
+		}
+		// A lead answers only for their own community.
+		id = ask()
+		_, err = f.a.AnswerIntroduction(f.ctx, leads[0], id, "solvedu", model.ConsentAccepted)
+		code(t, err, model.EForbidden)
+		_, err = f.a.AnswerIntroduction(f.ctx, leads[0], id, "problemu", "maybe")
+		fieldNamed(t, err, "answer")
+		if v, err = f.a.AnswerIntroduction(f.ctx, leads[1], id, "solvedu", model.ConsentDeclined); err != nil {
+			t.Fatal(err)
+		}
+		if v.Status != model.IntroOutcome || v.Outcome != model.OutcomeNoFit {
+			t.Fatalf("after a decline: %+v", v.Introduction)
+		}
+		_, err = f.a.AnswerIntroduction(f.ctx, leads[0], id, "problemu", model.ConsentAccepted)
+		code(t, err, model.EConflict)
+	})
+}

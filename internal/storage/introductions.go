@@ -147,6 +147,21 @@ func (q queries) MoveIntroduction(ctx context.Context, id int64, from, to string
 	return q.addIntroductionMove(ctx, id, from, to, by, note, t)
 }
 
+// LockIntroduction takes the introduction's row for the rest of the
+// transaction while it is in status (a StaleError otherwise), so answers
+// given at the same moment are recorded one after the other: the last one
+// sees every other answer.
+func (q queries) LockIntroduction(ctx context.Context, id int64, status string) error {
+	res, err := q.exec(ctx, `UPDATE introductions SET updated_at = ? WHERE id = ? AND status = ?`, now(), id, status)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return &StaleError{What: model.EntityIntroduction}
+	}
+	return nil
+}
+
 // RecordConsent records a community's answer; false when the community had
 // already answered (nothing is written then).
 func (q queries) RecordConsent(ctx context.Context, introductionID, communityID int64, answer string, by *model.User) (bool, error) {
