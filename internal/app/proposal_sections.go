@@ -13,6 +13,24 @@ import (
 // Co-writing a proposal: sections with an owner, a due date and a status,
 // and reminders to the owners before due dates and the deadline.
 
+func init() { RegisterTodoProvider(model.TodoSection, sectionTodos) }
+
+// sectionTodos lists the unfinished sections the person owns in proposals
+// still being written, in one query.
+func sectionTodos(ctx context.Context, q TodoQuery) ([]model.Todo, error) {
+	owned, err := q.store.SectionsOwnedBy(ctx, q.User.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.Todo, len(owned))
+	for i, s := range owned {
+		out[i] = model.Todo{Kind: model.TodoSection, Action: fmt.Sprintf("Write %q", s.Title), Title: s.ProposalTitle,
+			URL: fmt.Sprintf("/proposals/%d#section-%d", s.ProposalID, s.SectionID), Due: s.DueAt,
+			Key: fmt.Sprintf("%s:%d:%d", model.TodoSection, s.ProposalID, s.SectionID)}
+	}
+	return out, nil
+}
+
 // Reminder lead times: a section's owner hears SectionReminderLead before
 // its due date, and the owners of a proposal's unfinished sections hear
 // DeadlineReminderLead before the deadline.

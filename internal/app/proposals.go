@@ -456,31 +456,3 @@ func (a *App) ListProposals(ctx context.Context, actor *model.User, f ProposalFi
 	}
 	return list, nil
 }
-
-// ProposalToDo is something a person should do for a proposal.
-type ProposalToDo struct {
-	Title string
-	URL   string
-}
-
-// ProposalToDos lists what the actor should do for proposals still being
-// written: the unfinished sections they own, soonest due first. Visitors
-// have none.
-func (a *App) ProposalToDos(ctx context.Context, actor *model.User) ([]ProposalToDo, error) {
-	out := []ProposalToDo{}
-	if actor == nil || actor.DisabledAt != nil {
-		return out, nil
-	}
-	owned, err := a.store.SectionsOwnedBy(ctx, actor.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, s := range owned {
-		title := fmt.Sprintf("Write %q for %s", s.Title, s.ProposalTitle)
-		if s.DueAt != nil {
-			title += " (due " + s.DueAt.Format("2 Jan 2006") + ")"
-		}
-		out = append(out, ProposalToDo{Title: title, URL: fmt.Sprintf("/proposals/%d#section-%d", s.ProposalID, s.SectionID)})
-	}
-	return out, nil
-}

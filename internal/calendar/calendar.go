@@ -26,17 +26,7 @@ func UID(instance string, meetingID int64) string {
 // meeting's consortium by id; instance names the installation (see UID).
 // Lines end in CRLF as RFC 5545 requires.
 func Feed(name, baseURL, instance string, meetings []*model.Meeting, consortia map[int64]*model.Consortium) string {
-	cal := ics.NewCalendarFor("consortia")
-	cal.SetMethod(ics.MethodPublish)
-	cal.SetName(name)
-	cal.SetXWRCalName(name)
-	cal.SetRefreshInterval("PT1H")
-	cal.SetXPublishedTTL("PT1H")
-	zones := zonesOf(meetings)
-	for _, name := range slices.Sorted(maps.Keys(zones)) {
-		z := zones[name]
-		addTimezone(cal, z.loc, z.from, z.to)
-	}
+	cal := newCalendar(name, zonesOf(meetings))
 	for _, m := range meetings {
 		ev := cal.AddEvent(UID(instance, m.ID))
 		ev.SetDtStampTime(m.UpdatedAt)
@@ -82,4 +72,20 @@ func Feed(name, baseURL, instance string, meetings []*model.Meeting, consortia m
 		}
 	}
 	return cal.Serialize(ics.WithNewLineWindows)
+}
+
+// newCalendar starts a published feed refreshed hourly, with a VTIMEZONE
+// for each zone its events use, over the span they need.
+func newCalendar(name string, zones map[string]*span) *ics.Calendar {
+	cal := ics.NewCalendarFor("consortia")
+	cal.SetMethod(ics.MethodPublish)
+	cal.SetName(name)
+	cal.SetXWRCalName(name)
+	cal.SetRefreshInterval("PT1H")
+	cal.SetXPublishedTTL("PT1H")
+	for _, name := range slices.Sorted(maps.Keys(zones)) {
+		z := zones[name]
+		addTimezone(cal, z.loc, z.from, z.to)
+	}
+	return cal
 }

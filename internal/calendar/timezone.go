@@ -114,11 +114,14 @@ func zonesOf(meetings []*model.Meeting) map[string]*span {
 
 // meetingZone is the zone a meeting is planned in; nil for UTC (written
 // with a Z) and for names the IANA database does not know.
-func meetingZone(m *model.Meeting) *time.Location {
-	if m.TimeZone == "" || m.TimeZone == "UTC" {
+func meetingZone(m *model.Meeting) *time.Location { return zoneNamed(m.TimeZone) }
+
+// zoneNamed is the IANA zone of that name; nil for UTC and unknown names.
+func zoneNamed(name string) *time.Location {
+	if name == "" || name == "UTC" {
 		return nil
 	}
-	loc, err := time.LoadLocation(m.TimeZone)
+	loc, err := time.LoadLocation(name)
 	if err != nil || loc == time.UTC {
 		return nil
 	}

@@ -21,6 +21,7 @@ const (
 	TodoTesting = "testing"
 	// TodoInvitation is a pending invitation to the person's address.
 	TodoInvitation = "invitation"
+	TodoSection    = "proposal_section" // an unfinished section the person owns in a proposal being written
 )
 
 // TodoMeetingWindow is how far ahead a meeting without an RSVP is a to-do.

@@ -120,7 +120,8 @@ type consortiumData struct {
 	PeoplePct       int
 	CriticalMass    bool
 	MeetingPeople   int
-	Updates         *updatesPanel // posted updates and, for staff, the forms (updates.go)
+	Updates         *updatesPanel     // posted updates and, for staff, the forms (updates.go)
+	Proposals       []*model.Proposal // grant proposals still being written, by deadline
 	// Introductions made by its members (attribution), as the reader may see them.
 	Introductions []*model.Introduction
 }
@@ -204,6 +205,9 @@ func (ui *UI) consortiumPage(r *http.Request) (*Page, error) {
 		return nil, err
 	}
 	if d.Introductions, err = ui.app.ListIntroductions(ctx, u, app.IntroductionQuery{Consortium: v.Slug, Limit: 20}); err != nil {
+		return nil, err
+	}
+	if d.Proposals, err = ui.app.ListProposals(ctx, u, app.ProposalFilter{Consortium: v.Slug, Open: true}); err != nil {
 		return nil, err
 	}
 	slices.SortStableFunc(d.Timeline, func(a, b timelineItem) int { return a.At.Compare(b.At) })

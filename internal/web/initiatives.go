@@ -165,6 +165,8 @@ type initiativeData struct {
 	Missing         int
 	// Statements: the statements of work, for staff and the co-funders.
 	Statements *app.StatementsView
+	// Proposals: the grant proposals including it that the reader may see.
+	Proposals []*model.Proposal
 }
 
 func (ui *UI) initiativePage(r *http.Request, ref string) (*Page, error) {
@@ -204,6 +206,9 @@ func (ui *UI) initiativePage(r *http.Request, ref string) (*Page, error) {
 		}
 	}
 	if d.Statements, err = ui.statementsFor(ctx, u, v.Slug); err != nil {
+		return nil, err
+	}
+	if d.Proposals, err = ui.app.ListProposals(ctx, u, app.ProposalFilter{Initiative: v.Slug}); err != nil {
 		return nil, err
 	}
 	return ui.page(r, v.Title, "roadmap", d), nil

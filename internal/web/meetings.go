@@ -274,23 +274,31 @@ func meetingInput(f url.Values) (model.MeetingInput, error) {
 		}
 		in.Duration = n
 	}
-	loc := time.UTC
-	if in.TimeZone != "" {
-		l, err := time.LoadLocation(in.TimeZone)
-		if err != nil {
-			p.Add("time_zone", "must be an IANA time zone such as Europe/Berlin or America/New_York")
-		} else {
-			loc = l
-		}
-	}
-	if s := strings.TrimSpace(f.Get("starts")); s != "" {
-		t, err := parseLocal(s, loc)
-		if err != nil {
-			p.Add("starts_at", "must be a date and time like 2027-01-12T16:00")
-		}
-		in.StartsAt = t
-	}
+	in.StartsAt = localTime(&p, f.Get("starts"), in.TimeZone, "starts_at", "2027-01-12T16:00")
 	return in, p.Err()
+}
+
+// localTime reads a datetime-local value s in the time zone tz (UTC when
+// empty), recording a problem with field (or time_zone) when it cannot;
+// the zero time when s is empty.
+func localTime(p *model.Problems, s, tz, field, example string) time.Time {
+	loc := time.UTC
+	if tz != "" {
+		l, err := time.LoadLocation(tz)
+		if err != nil {
+			p.Add("time_zone", "%s", model.TimeZoneHint)
+			return time.Time{}
+		}
+		loc = l
+	}
+	if s = strings.TrimSpace(s); s == "" {
+		return time.Time{}
+	}
+	t, err := parseLocal(s, loc)
+	if err != nil {
+		p.Add(field, "must be a date and time like %s", example)
+	}
+	return t
 }
 
 // parseLocal reads a datetime-local value in loc.
@@ -416,14 +424,9 @@ func (ui *UI) meetingICS(w http.ResponseWriter, r *http.Request, ref string) {
 // otherwise (as its pages do).
 func (ui *UI) ConsortiumCalendar() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		reader := user(r)
-		if key := r.URL.Query().Get("key"); reader == nil && key != "" {
-			u, err := ui.app.UserByCalendarKey(r.Context(), key)
-			if err != nil {
-				ui.calendarError(w, r, err)
-				return
-			}
-			reader = u
+		reader, ok := ui.calendarReader(w, r)
+		if !ok {
+			return
 		}
 		c, ms, err := ui.app.Meetings(r.Context(), reader, r.PathValue("ref"))
 		if err != nil {
@@ -432,6 +435,22 @@ func (ui *UI) ConsortiumCalendar() http.Handler {
 		}
 		writeCalendar(w, calendar.Feed(c.Name+" meetings", ui.cfg.BaseURL, ui.app.InstanceID(), ms, map[int64]*model.Consortium{c.ID: c}), "")
 	})
+}
+
+// calendarReader is who reads a feed: the signed-in person, or the person
+// whose calendar key the request presents (calendar programs send no
+// cookie), or a visitor. A key that is not valid answers 404 (ok false).
+func (ui *UI) calendarReader(w http.ResponseWriter, r *http.Request) (*model.User, bool) {
+	reader := user(r)
+	if key := r.URL.Query().Get("key"); reader == nil && key != "" {
+		u, err := ui.app.UserByCalendarKey(r.Context(), key)
+		if err != nil {
+			ui.calendarError(w, r, err)
+			return nil, false
+		}
+		reader = u
+	}
+	return reader, true
 }
 
 // RSVPMeeting records whether the reader will attend.
