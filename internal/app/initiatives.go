@@ -469,8 +469,13 @@ func (a *App) SetBlendedRate(ctx context.Context, actor *model.User, rate model.
 // emitStatus tells people an initiative moved: delivered work is announced
 // to every member community of the host, not only the consortium's
 // members, naming the co-funders and testers that agreed to be credited;
-// other moves to the consortia that have it in scope.
+// other moves to the consortia that have it in scope. Its followers hear
+// of every move, once.
 func (a *App) emitStatus(ctx context.Context, tx *storage.Tx, actor *model.User, in *model.Initiative, to, note string) error {
+	followers, err := statusFollowers(ctx, tx, actor, in)
+	if err != nil {
+		return err
+	}
 	e := model.Event{Kind: model.EventInitiativeStatus, Title: in.Title + ": " + model.StatusLabel(to), Body: note, URL: "/initiatives/" + in.Slug}
 	if to == model.StatusDone {
 		e.Audience, e.Title, e.Importance = model.AudienceAllMembers, "Delivered: "+in.Title, model.ImportanceResult
@@ -483,14 +488,24 @@ func (a *App) emitStatus(ctx context.Context, tx *storage.Tx, actor *model.User,
 		if line := credits[in.ID]; line != "" {
 			e.Body = strings.TrimSpace(e.Body + "\n\n" + line)
 		}
+		e.Also = followers
 		return a.emit(ctx, tx, actor, e, nil)
 	}
-	if to == model.StatusIdea || to == model.StatusCandidate {
-		return nil // early moves are not news
+	news := to != model.StatusIdea && to != model.StatusCandidate // early moves are not news
+	if !news || len(in.Consortia) == 0 {
+		if len(followers) == 0 {
+			return nil
+		}
+		fe := e
+		fe.Audience, fe.To = model.AudiencePeople, followers
+		return a.emit(ctx, tx, actor, fe, nil)
 	}
-	for _, c := range in.Consortia {
+	for i, c := range in.Consortia {
 		ce := e
 		ce.ConsortiumID, ce.Consortium = &c.ID, c.Name
+		if i == 0 {
+			ce.Also = followers
+		}
 		if err := a.emit(ctx, tx, actor, ce, nil); err != nil {
 			return err
 		}

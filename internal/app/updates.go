@@ -112,6 +112,12 @@ func (a *App) emitEvent(ctx context.Context, tx *storage.Tx, actor *model.User, 
 			return err
 		}
 	}
+	if e.Audience == model.AudiencePeople {
+		if a.Wake != nil {
+			a.Wake() // personal: no Slack or webhook posts
+		}
+		return nil
+	}
 	var hooks []model.Hook
 	if e.ConsortiumID != nil {
 		if hooks, err = tx.Hooks(ctx, *e.ConsortiumID); err != nil {

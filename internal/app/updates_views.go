@@ -152,3 +152,12 @@ func (a *App) CheckUnsubscribe(ctx context.Context, token string) (*model.User, 
 	}
 	return u, nil
 }
+
+// RecentNotifications lists the latest things the actor was notified of
+// (mentions, news of what they follow, updates), newest first.
+func (a *App) RecentNotifications(ctx context.Context, actor *model.User, limit int) ([]model.Event, error) {
+	if err := requireSignIn(actor); err != nil {
+		return nil, err
+	}
+	return a.store.PersonNotifications(ctx, actor.ID, limit)
+}

@@ -17,6 +17,7 @@ import (
 const (
 	EntityAffiliation  = "affiliation"
 	EntityBudgetRound  = "budget round"
+	EntityComment      = "comment"
 	EntityCommunity    = "community"
 	EntityConsortium   = "consortium"
 	EntityDemo         = "demo"

@@ -33,6 +33,8 @@ const (
 	// EventStatementOfWork asks the co-funders' leads to acknowledge a new
 	// version of an initiative's statement of work.
 	EventStatementOfWork = "initiative.statement_of_work"
+	EventCommentMention  = "comment.mention"
+	EventCommentPosted   = "comment.posted"
 )
 
 // Importance orders digests: requests with deadlines first, then results,
@@ -48,6 +50,10 @@ const (
 	AudienceConsortium = "consortium"  // the consortium's member communities' people, its supporters and staff
 	AudienceAllMembers = "all_members" // people of every member community of the host, and staff
 	AudienceStaff      = "staff"
+	// AudiencePeople: only the people the event names (Event.To), e.g.
+	// those mentioned in a comment. Such events are personal: they are not
+	// listed as a consortium's news nor posted to Slack or webhooks.
+	AudiencePeople = "people"
 )
 
 // Event is something that happened, to be told to the people it concerns.
@@ -68,6 +74,9 @@ type Event struct {
 	// the people who can answer its request (e.g. the leads of the
 	// communities that vote). Not stored.
 	To []int64 `json:"-"`
+	// Also adds people to the audience (an initiative's followers); each
+	// person is told once. Not stored.
+	Also []int64 `json:"-"`
 }
 
 // Delivery modes of a channel.

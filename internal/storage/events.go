@@ -77,6 +77,8 @@ func (q queries) recipients(ctx context.Context, e *model.Event) ([]Recipient, e
 				WHERE m.consortium_id = ? AND m.left_at IS NULL)
 			OR id IN (SELECT user_id FROM consortium_supporters WHERE consortium_id = ?)) ORDER BY id`
 		args = []any{*e.ConsortiumID, *e.ConsortiumID}
+	case e.Audience == model.AudiencePeople:
+		query = `SELECT id, email, name FROM users WHERE 1 = 0`
 	case e.Audience == model.AudienceAllMembers:
 		query = `SELECT id, email, name FROM users WHERE disabled_at IS NULL AND (role = 'admin'
 			OR id IN (SELECT a.user_id FROM affiliations a JOIN communities c ON c.id = a.community_id
@@ -84,16 +86,33 @@ func (q queries) recipients(ctx context.Context, e *model.Event) ([]Recipient, e
 	default:
 		query = `SELECT id, email, name FROM users WHERE disabled_at IS NULL AND role = 'admin' ORDER BY id`
 	}
-	out, err := collect(ctx, q, func(rows scanner) (Recipient, error) {
+	scan := func(rows scanner) (Recipient, error) {
 		var r Recipient
 		return r, rows.Scan(&r.UserID, &r.Email, &r.Name)
-	}, query, args...)
-	if err != nil || len(out) == 0 {
-		return out, err
+	}
+	out, err := collect(ctx, q, scan, query, args...)
+	if err != nil {
+		return nil, err
 	}
 	index := make(map[int64]int, len(out))
 	for i, r := range out {
 		index[r.UserID] = i
+	}
+	if e.To == nil && len(e.Also) > 0 {
+		ph, args := placeholders(e.Also)
+		also, err := collect(ctx, q, scan, `SELECT id, email, name FROM users WHERE disabled_at IS NULL AND id IN (`+ph+`) ORDER BY id`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range also {
+			if _, ok := index[r.UserID]; !ok {
+				index[r.UserID] = len(out)
+				out = append(out, r)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return out, nil
 	}
 	// Preferences of everyone at once.
 	prefs, err := q.allPreferences(ctx)
@@ -149,7 +168,8 @@ func (q queries) SetPreference(ctx context.Context, userID int64, p model.Prefer
 // Events lists recent events of a consortium (or, with consortiumID 0, the
 // ones for all members), newest first: the consortium's news and its feed.
 func (q queries) Events(ctx context.Context, consortiumID int64, kinds []string, limit int) ([]model.Event, error) {
-	where, args := "consortium_id = ?", []any{consortiumID}
+	// Personal events (a mention) are not news.
+	where, args := "consortium_id = ? AND audience <> 'people'", []any{consortiumID}
 	if consortiumID == 0 {
 		where, args = "audience = 'all_members'", nil
 	}
@@ -179,4 +199,12 @@ func scanEvent(sc interface{ Scan(...any) error }) (model.Event, error) {
 	}
 	e.CreatedAt = e.CreatedAt.UTC()
 	return e, nil
+}
+
+// PersonNotifications lists the latest events a person was notified of,
+// newest first.
+func (q queries) PersonNotifications(ctx context.Context, userID int64, limit int) ([]model.Event, error) {
+	return collect(ctx, q, scanEvent, `SELECT e.id, e.kind, e.audience, e.consortium_id, COALESCE(c.name, ''), e.title, e.body, e.url, e.importance,
+		e.request_id, e.actor_name, e.created_at FROM notifications n JOIN events e ON e.id = n.event_id
+		LEFT JOIN consortia c ON c.id = e.consortium_id WHERE n.user_id = ? ORDER BY n.id DESC LIMIT ?`, userID, limit)
 }

@@ -149,3 +149,19 @@ func (q queries) ListUsers(ctx context.Context, f model.PeopleFilter) ([]*model.
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
 }
+
+// UsersNamed lists the enabled people whose name is one of names, compared
+// without regard to case (mentions name people as they see them).
+func (q queries) UsersNamed(ctx context.Context, names []string) ([]*model.User, error) {
+	var keys []any
+	for _, n := range names {
+		if lookupKey(n) {
+			keys = append(keys, strings.ToLower(n))
+		}
+	}
+	if len(keys) == 0 {
+		return []*model.User{}, nil
+	}
+	ph := strings.TrimSuffix(strings.Repeat("?,", len(keys)), ",")
+	return collect(ctx, q, scanUser, `SELECT `+userColumns+` FROM users WHERE disabled_at IS NULL AND LOWER(name) IN (`+ph+`) ORDER BY id`, keys...)
+}
