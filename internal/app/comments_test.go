@@ -83,7 +83,7 @@ func TestCommentThreadOnAPublicInitiative(t *testing.T) {
 		} {
 			_, err := f.a.PostComment(f.ctx, lead, model.ThreadInitiative, pub.Slug, model.CommentInput{Body: body})
 			code(t, err, model.EInvalid)
-			fieldNamed(t, err, "body")
+			fieldNamed(t, err, "text")
 		}
 		_, err = f.a.PostComment(f.ctx, lead, model.ThreadInitiative, pub.Slug, model.CommentInput{Body: "x", ParentID: 999999})
 		fieldNamed(t, err, "parent_id")
@@ -98,7 +98,7 @@ func TestCommentThreadOnAPublicInitiative(t *testing.T) {
 		code(t, err, model.EForbidden)
 		code(t, f.a.DeleteComment(f.ctx, other, c.ID), model.EForbidden)
 		_, err = f.a.EditComment(f.ctx, lead, c.ID, "")
-		fieldNamed(t, err, "body")
+		fieldNamed(t, err, "text")
 		e, err := f.a.EditComment(f.ctx, lead, c.ID, "Exam weeks hurt a lot. @[Sam Staff]")
 		if err != nil || e.EditedAt == nil || len(e.History) != 1 || !strings.HasPrefix(e.History[0].Body, "Exam weeks hurt.") {
 			t.Fatalf("edit: %+v %v", e, err)

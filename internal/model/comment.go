@@ -35,7 +35,7 @@ type Comment struct {
 	ParentID     *int64        `json:"parent_id,omitempty" doc:"The comment this one replies to."`
 	AuthorID     int64         `json:"author_id"`
 	AuthorName   string        `json:"author_name"`
-	Body         string        `json:"body" doc:"Markdown; empty when deleted, or hidden (except for staff)."`
+	Body         string        `json:"text" doc:"Markdown; empty when deleted, or hidden (except for staff)."`
 	CreatedAt    time.Time     `json:"created_at"`
 	EditedAt     *time.Time    `json:"edited_at,omitempty"`
 	Deleted      bool          `json:"deleted"`
@@ -51,7 +51,7 @@ type Comment struct {
 
 // CommentEdit is an earlier version of an edited comment.
 type CommentEdit struct {
-	Body      string    `json:"body"`
+	Body      string    `json:"text"`
 	WrittenAt time.Time `json:"written_at"`
 }
 
@@ -64,12 +64,12 @@ type CommentInput struct {
 // Validate checks a comment's text.
 func (in CommentInput) Validate() error {
 	var p Problems
-	checkText(&p, "body", in.Body, true, MaxCommentLength)
+	checkText(&p, "text", in.Body, true, MaxCommentLength)
 	if in.ParentID < 0 {
 		p.Add("parent_id", "must be the id of a comment")
 	}
 	if len(Mentions(in.Body)) > MaxMentionsPerComment {
-		p.Add("body", "may mention at most %d people", MaxMentionsPerComment)
+		p.Add("text", "may mention at most %d people", MaxMentionsPerComment)
 	}
 	return p.Err()
 }
