@@ -98,7 +98,7 @@ func (h *Handler) patchComment(ctx context.Context, in *PatchCommentInput) (*Com
 }
 
 func (h *Handler) deleteComment(ctx context.Context, in *CommentPath) (*struct{}, error) {
-	if err := h.app.DeleteComment(ctx, actor(ctx), in.ID); err != nil {
+	if _, err := h.app.DeleteComment(ctx, actor(ctx), in.ID); err != nil {
 		return nil, h.fail(ctx, err)
 	}
 	return nil, nil

@@ -38,7 +38,7 @@ func (h *Handler) routes(api huma.API) {
 	h.statementRoutes(api, op) // statements of work: internal/api/statements_of_work.go
 	h.updatesRoutes(api, op)
 	h.discussionRoutes(api, op) // comments and following: internal/api/comments.go
-	h.fundingRoutes(api, op) // co-funding: internal/api/funding.go
+	h.fundingRoutes(api, op)    // co-funding: internal/api/funding.go
 	// Meetings, demos and rounds: internal/api/meetings.go, rounds.go.
 	h.prioritizeRoutes(api, op)
 	h.testingRoutes(api, op)      // testing calls and feedback: internal/api/testing.go

@@ -40,7 +40,7 @@ func (a *App) GetThread(ctx context.Context, reader *model.User, kind, ref strin
 	t := &Thread{Kind: s.Kind, SubjectID: s.ID, Title: s.Title, URL: s.URL, Comments: []*model.Comment{}, CanComment: signedIn}
 	top := map[int64]*model.Comment{}
 	for _, c := range list {
-		screenComment(reader, c)
+		screenComment(reader, s, c)
 		if !c.Deleted && !c.Hidden {
 			t.Count++
 		}
@@ -62,7 +62,8 @@ func (a *App) GetThread(ctx context.Context, reader *model.User, kind, ref strin
 
 // screenComment leaves what the reader may see of a comment of a thread
 // they see: a hidden comment's text and history only for staff.
-func screenComment(reader *model.User, c *model.Comment) {
+func screenComment(reader *model.User, s *threadSubject, c *model.Comment) {
+	c.URL = fmt.Sprintf("%s#comment-%d", s.URL, c.ID)
 	c.CanEdit = reader != nil && reader.DisabledAt == nil && reader.ID == c.AuthorID && !c.Deleted && !c.Hidden
 	c.CanHide = reader.IsAdmin() && !c.Deleted
 	if c.Hidden && !reader.IsAdmin() {
@@ -109,6 +110,7 @@ func (a *App) PostComment(ctx context.Context, actor *model.User, kind, ref stri
 		if err != nil {
 			return err
 		}
+		screenComment(actor, s, c)
 		if err := tx.Audit(ctx, actor, "comment.create", "comment", idStr(c.ID), nil, c); err != nil {
 			return err
 		}
@@ -122,7 +124,6 @@ func (a *App) PostComment(ctx context.Context, actor *model.User, kind, ref stri
 				return err
 			}
 		}
-		screenComment(actor, c)
 		out = c
 		return nil
 	})
@@ -133,7 +134,7 @@ func (a *App) PostComment(ctx context.Context, actor *model.User, kind, ref stri
 // and a link to it.
 func commentEvent(kind, title string, s *threadSubject, c *model.Comment) model.Event {
 	return model.Event{Kind: kind, Audience: model.AudiencePeople, Title: title, Body: model.Excerpt(c.Body, 300),
-		URL: fmt.Sprintf("%s#comment-%d", s.URL, c.ID), ConsortiumID: s.ConsortiumID}
+		URL: c.URL, ConsortiumID: s.ConsortiumID}
 }
 
 // tellMentioned notifies the people a comment names who may see its
@@ -189,6 +190,7 @@ func (a *App) EditComment(ctx context.Context, actor *model.User, id int64, body
 		if err != nil {
 			return err
 		}
+		screenComment(actor, s, c)
 		if err := tx.Audit(ctx, actor, "comment.edit", "comment", idStr(id), before.Body, c.Body); err != nil {
 			return err
 		}
@@ -205,7 +207,6 @@ func (a *App) EditComment(ctx context.Context, actor *model.User, id int64, body
 		if _, err := a.tellMentioned(ctx, tx, actor, s, c, added); err != nil {
 			return err
 		}
-		screenComment(actor, c)
 		out = c
 		return nil
 	})
@@ -213,13 +214,14 @@ func (a *App) EditComment(ctx context.Context, actor *model.User, id int64, body
 }
 
 // DeleteComment removes the text of the actor's own comment (its replies
-// stay).
-func (a *App) DeleteComment(ctx context.Context, actor *model.User, id int64) error {
+// stay) and returns what is left of it.
+func (a *App) DeleteComment(ctx context.Context, actor *model.User, id int64) (*model.Comment, error) {
 	if err := requireSignIn(actor); err != nil {
-		return err
+		return nil, err
 	}
-	return a.inTx(ctx, func(tx *storage.Tx) error {
-		before, _, err := a.visibleComment(ctx, tx, actor, id)
+	var out *model.Comment
+	err := a.inTx(ctx, func(tx *storage.Tx) error {
+		before, s, err := a.visibleComment(ctx, tx, actor, id)
 		if err != nil {
 			return err
 		}
@@ -232,8 +234,13 @@ func (a *App) DeleteComment(ctx context.Context, actor *model.User, id int64) er
 		if err := tx.DeleteComment(ctx, id); err != nil {
 			return err
 		}
+		if out, err = tx.CommentByID(ctx, id); err != nil {
+			return err
+		}
+		screenComment(actor, s, out)
 		return tx.Audit(ctx, actor, "comment.delete", "comment", idStr(id), before, nil)
 	})
+	return out, err
 }
 
 // HideComment lets staff hide a comment with a reason people read in its
@@ -245,7 +252,7 @@ func (a *App) HideComment(ctx context.Context, actor *model.User, id int64, hidd
 	reason = strings.TrimSpace(reason)
 	var out *model.Comment
 	err := a.inTx(ctx, func(tx *storage.Tx) error {
-		before, _, err := a.visibleComment(ctx, tx, actor, id)
+		before, s, err := a.visibleComment(ctx, tx, actor, id)
 		if err != nil {
 			return err
 		}
@@ -272,7 +279,7 @@ func (a *App) HideComment(ctx context.Context, actor *model.User, id int64, hidd
 		if err := tx.Audit(ctx, actor, action, "comment", idStr(id), state{before.Hidden, before.HiddenReason}, state{c.Hidden, c.HiddenReason}); err != nil {
 			return err
 		}
-		screenComment(actor, c)
+		screenComment(actor, s, c)
 		out = c
 		return nil
 	})

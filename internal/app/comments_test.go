@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -96,7 +97,8 @@ func TestCommentThreadOnAPublicInitiative(t *testing.T) {
 		// Only the author edits or deletes; edits keep the history.
 		_, err = f.a.EditComment(f.ctx, other, c.ID, "mine now")
 		code(t, err, model.EForbidden)
-		code(t, f.a.DeleteComment(f.ctx, other, c.ID), model.EForbidden)
+		_, err = f.a.DeleteComment(f.ctx, other, c.ID)
+		code(t, err, model.EForbidden)
 		_, err = f.a.EditComment(f.ctx, lead, c.ID, "")
 		fieldNamed(t, err, "text")
 		e, err := f.a.EditComment(f.ctx, lead, c.ID, "Exam weeks hurt a lot. @[Sam Staff]")
@@ -110,12 +112,13 @@ func TestCommentThreadOnAPublicInitiative(t *testing.T) {
 		if k := f.kinds(other); len(k) != 1 {
 			t.Fatalf("mentioned again on edit: %v", k)
 		}
-		if err := f.a.DeleteComment(f.ctx, lead, r2.ID); err != nil {
-			t.Fatal(err)
+		if d, err := f.a.DeleteComment(f.ctx, lead, r2.ID); err != nil || !d.Deleted || d.URL != fmt.Sprintf("/initiatives/%s#comment-%d", pub.Slug, r2.ID) {
+			t.Fatalf("deleted: %+v %v", d, err)
 		}
 		_, err = f.a.EditComment(f.ctx, lead, r2.ID, "back")
 		code(t, err, model.EConflict)
-		code(t, f.a.DeleteComment(f.ctx, lead, r2.ID), model.ENotFound)
+		_, err = f.a.DeleteComment(f.ctx, lead, r2.ID)
+		code(t, err, model.ENotFound)
 		th, _ = f.a.GetThread(f.ctx, other, model.ThreadInitiative, pub.Slug)
 		if d := th.Comments[0].Replies[1]; !d.Deleted || d.Body != "" || th.Count != 2 {
 			t.Fatalf("deleted reply: %+v", d)
@@ -140,7 +143,7 @@ func TestCommentThreadOnAPublicInitiative(t *testing.T) {
 		_, err = f.a.EditComment(f.ctx, other, r1.ID, "sneaky")
 		code(t, err, model.EConflict)
 		var audited int
-		if err := s.DB().QueryRow(`SELECT COUNT(*) FROM audit_log WHERE action = 'comment.hide' AND entity_id = '`+strconv.FormatInt(r1.ID, 10)+`'`).Scan(&audited); err != nil || audited != 1 {
+		if err := s.DB().QueryRow(`SELECT COUNT(*) FROM audit_log WHERE action = 'comment.hide' AND entity_id = '` + strconv.FormatInt(r1.ID, 10) + `'`).Scan(&audited); err != nil || audited != 1 {
 			t.Fatalf("hide audited %d times (%v)", audited, err)
 		}
 	})
@@ -183,7 +186,8 @@ func TestCommentsFollowTheirSubjectsVisibility(t *testing.T) {
 		// The comment itself is as hidden as its consortium.
 		_, err = f.a.EditComment(f.ctx, outsider, cm.ID, "x")
 		code(t, err, model.ENotFound)
-		code(t, f.a.DeleteComment(f.ctx, outsider, cm.ID), model.ENotFound)
+		_, err = f.a.DeleteComment(f.ctx, outsider, cm.ID)
+		code(t, err, model.ENotFound)
 		// Mentions are personal: not the consortium's news.
 		news, err := f.a.News(f.ctx, lead, c.Slug, 50)
 		if err != nil {

@@ -44,6 +44,7 @@ type Comment struct {
 	HiddenBy     string        `json:"hidden_by,omitempty"`
 	History      []CommentEdit `json:"history" doc:"Earlier versions of an edited comment, oldest first."`
 	Replies      []*Comment    `json:"replies,omitempty"`
+	URL          string        `json:"url" doc:"Path of the comment on its page, e.g. /initiatives/cost-dashboards#comment-7."`
 	// What the reader may do with it.
 	CanEdit bool `json:"can_edit"`
 	CanHide bool `json:"can_hide"`

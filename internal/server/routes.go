@@ -6,6 +6,7 @@ import (
 
 	"consortia/internal/api"
 	"consortia/internal/app"
+	"consortia/internal/model"
 	"consortia/internal/web"
 )
 
@@ -112,6 +113,7 @@ func addRoutes(mux *http.ServeMux, a *app.App, ui *web.UI, cfg Config, log *slog
 	mux.Handle("POST /testing-calls/{id}/feedback", ui.PostFeedback())
 	mux.Handle("POST /testing-feedback/{id}", ui.UpdateFeedback())
 	mux.Handle("GET /consortia/{ref}/credits", ui.ConsortiumCredits())
+	mux.Handle("POST /initiatives/{ref}/follow", ui.FollowInitiative())
 
 	mux.Handle("GET /narratives", ui.Narratives())
 	mux.Handle("GET /narratives/new", ui.NewNarrativeForm())
@@ -197,6 +199,15 @@ func addRoutes(mux *http.ServeMux, a *app.App, ui *web.UI, cfg Config, log *slog
 	mux.Handle("POST /introduction-answers/{token}", ui.IntroductionLink())
 	mux.Handle("GET /network", ui.Network())
 	mux.Handle("GET /network.svg", ui.NetworkSVG())
+	// Discussion threads on initiatives, narratives, consortia and meetings
+	// (web/comments.go).
+	mux.Handle("POST /initiatives/{ref}/comments", ui.PostComment(model.ThreadInitiative))
+	mux.Handle("POST /narratives/{ref}/comments", ui.PostComment(model.ThreadNarrative))
+	mux.Handle("POST /consortia/{ref}/comments", ui.PostComment(model.ThreadConsortium))
+	mux.Handle("POST /meetings/{ref}/comments", ui.PostComment(model.ThreadMeeting))
+	mux.Handle("POST /comments/{id}/edit", ui.EditComment())
+	mux.Handle("POST /comments/{id}/delete", ui.DeleteComment())
+	mux.Handle("POST /comments/{id}/hide", ui.HideComment())
 
 	// Prioritizing together: meetings and their calendars, demos and
 	// reactions, prioritization rounds (web/meetings.go, demos.go, rounds.go).

@@ -250,7 +250,8 @@ func (ui *UI) consortiumPage(r *http.Request) (*Page, error) {
 	if d.MeetingsSection, err = ui.meetingsSection(ctx, u, v.Slug); err != nil {
 		return nil, err
 	}
-	return ui.page(r, v.Name, "consortia", d), nil
+	p := ui.page(r, v.Name, "consortia", d)
+	return p, ui.withThread(r, p, model.ThreadConsortium, v.ID)
 }
 
 // Consortium shows one consortium.

@@ -211,7 +211,8 @@ func (ui *UI) initiativePage(r *http.Request, ref string) (*Page, error) {
 	if d.Proposals, err = ui.app.ListProposals(ctx, u, app.ProposalFilter{Initiative: v.Slug}); err != nil {
 		return nil, err
 	}
-	return ui.page(r, v.Title, "roadmap", d), nil
+	p := ui.page(r, v.Title, "roadmap", d)
+	return p, ui.withThread(r, p, model.ThreadInitiative, v.ID)
 }
 
 // Initiative shows one initiative.

@@ -373,7 +373,12 @@ func (ui *UI) Meeting() http.Handler {
 				d.No = append(d.No, rs)
 			}
 		}
-		ui.render(w, r, http.StatusOK, "meeting", ui.page(r, v.Title+" · "+v.Consortium.Name, "consortia", d))
+		p := ui.page(r, v.Title+" · "+v.Consortium.Name, "consortia", d)
+		if err := ui.withThread(r, p, model.ThreadMeeting, v.ID); err != nil {
+			ui.Error(w, r, err)
+			return
+		}
+		ui.render(w, r, http.StatusOK, "meeting", p)
 	})
 }
 

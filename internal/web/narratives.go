@@ -146,7 +146,7 @@ func (ui *UI) narrativePage(r *http.Request) (*Page, error) {
 	}
 	p := ui.page(r, n.Title, "narratives", d)
 	d.EndorseStory.Page = p
-	return p, nil
+	return p, ui.withThread(r, p, model.ThreadNarrative, n.ID)
 }
 
 // Narrative shows one narrative with the initiatives that fill it.

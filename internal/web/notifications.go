@@ -34,6 +34,8 @@ type notificationsData struct {
 	Default prefRow
 	Rows    []prefRow
 	Modes   []modeChoice
+	// Recent are the latest things the person was notified of.
+	Recent []model.Event
 }
 
 func prefField(channel string, consortiumID int64) string {
@@ -65,6 +67,9 @@ func (ui *UI) notificationsPage(r *http.Request, form map[string][]string) (*Pag
 			EmailField: prefField(model.ChannelEmail, id), SlackField: prefField(model.ChannelSlack, id)}
 	}
 	d := notificationsData{Default: row(0), Modes: modeChoices}
+	if d.Recent, err = ui.app.RecentNotifications(r.Context(), u, 20); err != nil {
+		return nil, err
+	}
 	// Without a choice the default is a weekly digest (and requests at once).
 	if d.Default.Email == "" {
 		d.Default.Email = model.ModeWeekly

@@ -216,6 +216,8 @@ type Page struct {
 	// TodoCount is how many to-dos wait for the signed-in person (the
 	// number beside "Dashboard" in the menu).
 	TodoCount int
+	// Thread is the discussion of the page's subject, when it has one.
+	Thread *threadSection
 	// Page holds data only: a handler loads every section before the page
 	// is rendered, and a section that fails fails the page.
 }
