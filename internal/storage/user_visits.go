@@ -51,5 +51,5 @@ func (q queries) EventsSince(ctx context.Context, consortiumIDs []int64, since t
 	ph, args := placeholders(consortiumIDs)
 	return collect(ctx, q, scanEvent, `SELECT e.id, e.kind, e.audience, e.consortium_id, COALESCE(c.name, ''), e.title, e.body, e.url, e.importance,
 		e.request_id, e.actor_name, e.created_at FROM events e LEFT JOIN consortia c ON c.id = e.consortium_id
-		WHERE e.consortium_id IN (`+ph+`) AND e.created_at > ? ORDER BY e.id DESC LIMIT ?`, append(args, since.UTC(), limit)...)
+		WHERE e.consortium_id IN (`+ph+`) AND e.audience <> 'people' AND e.created_at > ? ORDER BY e.id DESC LIMIT ?`, append(args, since.UTC(), limit)...)
 }
