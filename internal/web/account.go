@@ -37,45 +37,43 @@ func (ui *UI) accountPage(r *http.Request) (*Page, error) {
 
 // Account shows the account settings: password and API tokens.
 func (ui *UI) Account() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		p, err := ui.accountPage(r)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		ui.render(w, r, http.StatusOK, "account", p)
+		return nil
 	})
 }
 
 // ChangePassword handles the password form.
 func (ui *UI) ChangePassword() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		p, err := ui.accountPage(r)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if err := parseForm(r); err != nil {
 			ui.formFailed(w, r, err, "account", p)
-			return
+			return nil
 		}
 		f := r.PostForm
 		if f.Get("new_password") != f.Get("confirm_password") {
 			var pr model.Problems
 			pr.Add("confirm_password", "does not match the new password")
 			ui.formFailed(w, r, pr.Err(), "account", p)
-			return
+			return nil
 		}
 		revokeTokens := f.Get("revoke_tokens") != ""
 		version, err := ui.app.ChangePassword(r.Context(), user(r), f.Get("current_password"), f.Get("new_password"), revokeTokens)
 		if err != nil {
 			r.PostForm = nil
 			ui.formFailed(w, r, err, "account", p)
-			return
+			return nil
 		}
 		if err := identity.KeepSession(r.Context(), ui.sessions, version); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		msg := "Your password was changed and your other sessions were signed out."
 		if revokeTokens {
@@ -83,35 +81,35 @@ func (ui *UI) ChangePassword() http.Handler {
 		}
 		ui.flash(r, msg)
 		redirect(w, r, "/account")
+		return nil
 	})
 }
 
 // CreateToken makes an API token and shows it once.
 func (ui *UI) CreateToken() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		p, err := ui.accountPage(r)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if err := parseForm(r); err != nil {
 			ui.formFailed(w, r, err, "account", p)
-			return
+			return nil
 		}
 		token, _, err := ui.app.CreateToken(r.Context(), user(r), user(r), r.PostForm.Get("name"))
 		if err != nil {
 			ui.formFailed(w, r, err, "account", p)
-			return
+			return nil
 		}
 		// Render directly (no redirect) so the secret is never stored in
 		// the session: it is shown exactly once.
 		p, err = ui.accountPage(r)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		p.Data.(*accountData).NewToken = token
 		ui.render(w, r, http.StatusCreated, "account", p)
+		return nil
 	})
 }
 

@@ -22,14 +22,14 @@ type adminUsersData struct {
 
 // AdminUsers lists accounts with a form to add one.
 func (ui *UI) AdminUsers() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		p, err := ui.adminUsersPage(r)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		p.Form = map[string][]string{"role": {model.RoleMember}}
 		ui.render(w, r, http.StatusOK, "admin_users", p)
+		return nil
 	})
 }
 
@@ -48,15 +48,14 @@ func (ui *UI) adminUsersPage(r *http.Request) (*Page, error) {
 
 // AdminCreateUser adds an account with an initial password.
 func (ui *UI) AdminCreateUser() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		p, err := ui.adminUsersPage(r)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if err := parseForm(r); err != nil {
 			ui.formFailed(w, r, err, "admin_users", p)
-			return
+			return nil
 		}
 		f := r.PostForm
 		in := model.UserInput{Email: f.Get("email"), Name: f.Get("name"), Role: f.Get("role")}
@@ -64,10 +63,11 @@ func (ui *UI) AdminCreateUser() http.Handler {
 		if err != nil {
 			f.Del("password")
 			ui.formFailed(w, r, err, "admin_users", p)
-			return
+			return nil
 		}
 		ui.flash(r, u.Name+" can now sign in as "+u.Email+".")
 		redirect(w, r, "/admin/users/"+strconv.FormatInt(u.ID, 10))
+		return nil
 	})
 }
 
@@ -80,9 +80,9 @@ func (ui *UI) adminUserPage(r *http.Request) (*Page, error) {
 	if err := app.RequireAdmin(user(r)); err != nil {
 		return nil, err
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r, "id")
 	if err != nil {
-		return nil, model.Errorf(model.ENotFound, "No such person.")
+		return nil, err
 	}
 	person, err := ui.app.GetPerson(r.Context(), user(r), id)
 	if err != nil {
@@ -99,52 +99,50 @@ func (ui *UI) adminUserPage(r *http.Request) (*Page, error) {
 
 // AdminUser shows an account to edit.
 func (ui *UI) AdminUser() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		p, err := ui.adminUserPage(r)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		ui.render(w, r, http.StatusOK, "admin_user", p)
+		return nil
 	})
 }
 
 // AdminUpdateUser saves an account's name, address and role.
 func (ui *UI) AdminUpdateUser() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		p, err := ui.adminUserPage(r)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if err := parseForm(r); err != nil {
 			ui.formFailed(w, r, err, "admin_user", p)
-			return
+			return nil
 		}
 		d := p.Data.(adminUserData)
 		f := r.PostForm
 		u, err := ui.app.UpdateUser(r.Context(), user(r), d.Person.ID, model.UserInput{Email: f.Get("email"), Name: f.Get("name"), Role: f.Get("role")})
 		if err != nil {
 			ui.formFailed(w, r, err, "admin_user", p)
-			return
+			return nil
 		}
 		ui.flash(r, "Saved "+u.Name+".")
 		redirect(w, r, "/admin/users/"+strconv.FormatInt(u.ID, 10))
+		return nil
 	})
 }
 
 // AdminDisableUser disables or enables an account.
 func (ui *UI) AdminDisableUser(disabled bool) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r, "id")
 		if err != nil {
-			ui.Error(w, r, model.Errorf(model.ENotFound, "No such person."))
-			return
+			return err
 		}
 		u, err := ui.app.SetUserDisabled(r.Context(), user(r), id, disabled)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if disabled {
 			ui.flash(r, u.Name+" can no longer sign in; their sessions, API tokens and calendar links were ended.")
@@ -152,6 +150,7 @@ func (ui *UI) AdminDisableUser(disabled bool) http.Handler {
 			ui.flash(r, u.Name+" can sign in again.")
 		}
 		redirect(w, r, "/admin/users/"+strconv.FormatInt(id, 10))
+		return nil
 	})
 }
 
@@ -182,21 +181,18 @@ func auditFilter(r *http.Request) model.AuditFilter {
 
 // AdminAudit shows the audit log with filters.
 func (ui *UI) AdminAudit() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := app.RequireAdmin(user(r)); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		f := auditFilter(r)
 		items, total, err := ui.app.ListAudit(r.Context(), user(r), f)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		actions, err := ui.app.AuditActions(r.Context(), user(r))
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		q := r.URL.Query()
 		q.Del("page")
@@ -204,22 +200,21 @@ func (ui *UI) AdminAudit() http.Handler {
 		p := ui.page(r, "Audit log", "admin", d)
 		p.Form = r.URL.Query()
 		ui.render(w, r, http.StatusOK, "admin_audit", p)
+		return nil
 	})
 }
 
 // AdminAuditExport downloads the filtered audit log as CSV or JSON.
 func (ui *UI) AdminAuditExport(format string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := app.RequireAdmin(user(r)); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		f := auditFilter(r)
 		f.Page = model.Page{} // everything that matches
 		items, _, err := ui.app.ListAudit(r.Context(), user(r), f)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		name := "consortia-audit-" + time.Now().UTC().Format("20060102-150405")
 		if format == "json" {
@@ -228,7 +223,7 @@ func (ui *UI) AdminAuditExport(format string) http.Handler {
 			enc := json.NewEncoder(w)
 			enc.SetIndent("", "  ")
 			_ = enc.Encode(items)
-			return
+			return nil
 		}
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
@@ -243,6 +238,7 @@ func (ui *UI) AdminAuditExport(format string) http.Handler {
 				e.Action, e.EntityType, e.EntityID, csvSafe(string(e.Before)), csvSafe(string(e.After))})
 		}
 		cw.Flush()
+		return nil
 	})
 }
 

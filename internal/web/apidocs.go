@@ -15,7 +15,7 @@ type apiOperation struct {
 // APIDocs lists the JSON API's operations from its OpenAPI document, on a
 // page served by us (huma's own docs page would load scripts from a CDN).
 func (ui *UI) APIDocs(api huma.API) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		var ops []apiOperation
 		for path, item := range api.OpenAPI().Paths {
 			for method, op := range map[string]*huma.Operation{"GET": item.Get, "POST": item.Post, "PUT": item.Put, "PATCH": item.Patch, "DELETE": item.Delete} {
@@ -39,5 +39,6 @@ func (ui *UI) APIDocs(api huma.API) http.Handler {
 			return strings.Compare(ops[i].Method, ops[j].Method) < 0
 		})
 		ui.render(w, r, http.StatusOK, "api", ui.page(r, "JSON API", "api", map[string]any{"Operations": ops, "BaseURL": ui.cfg.BaseURL}))
+		return nil
 	})
 }

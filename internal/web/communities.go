@@ -21,23 +21,22 @@ type communitiesData struct {
 
 // Communities lists communities with search, filters and pages.
 func (ui *UI) Communities() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		q := r.URL.Query()
 		f := model.CommunityFilter{Query: strings.TrimSpace(q.Get("q")), Kind: q.Get("kind"), Tag: q.Get("tag"),
 			Tier: q.Get("tier"), IncludeArchived: q.Get("archived") == "1", Page: model.Page{Number: pageParam(r), Size: 12}}
 		items, total, err := ui.app.ListCommunities(r.Context(), user(r), f)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		tags, err := ui.app.CommunityTags(r.Context())
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		d := communitiesData{Items: items, Total: total, Page: f.Page.Normalize().Number, Pages: f.Page.Pages(total),
 			Filter: f, Tags: tags, CanEdit: model.CanManageCommunities(user(r))}
 		ui.render(w, r, http.StatusOK, "communities", ui.page(r, "Communities", "communities", d))
+		return nil
 	})
 }
 
@@ -66,53 +65,49 @@ type communityConsortium struct {
 
 // Community shows one community.
 func (ui *UI) Community() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		ctx, u := r.Context(), user(r)
 		v, err := ui.app.GetCommunity(ctx, u, r.PathValue("ref"))
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if toSlugURL(w, r, v.Slug) {
-			return
+			return nil
 		}
 		d := communityData{Community: v.Community, People: v.People, CanEdit: v.CanEdit, IsAdmin: u.IsAdmin()}
 		members, byID, err := ui.app.CommunityConsortia(ctx, u, v.ID)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		for _, m := range members {
 			d.Consortia = append(d.Consortia, communityConsortium{Consortium: byID[m.ConsortiumID], Member: m})
 		}
 		if v.CanEdit && v.ArchivedAt == nil {
 			if d.Invitations, _, err = ui.app.ListInvitations(ctx, u, model.InvitationFilter{CommunityID: v.ID, Page: model.Page{Size: 20}}); err != nil {
-				ui.Error(w, r, err)
-				return
+				return err
 			}
 		}
 		if d.Similar, d.Solved, err = ui.app.CommunityPeers(ctx, u, v.Community); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if d.Connections, err = ui.app.Connections(ctx, u, v.Slug); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		ui.render(w, r, http.StatusOK, "community", ui.page(r, v.Name, "communities", d))
+		return nil
 	})
 }
 
 // NewCommunityForm shows an empty community form (staff).
 func (ui *UI) NewCommunityForm() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if !model.CanManageCommunities(user(r)) {
-			ui.Error(w, r, denied(r, "Only the host organization's staff can add communities."))
-			return
+			return denied(r, "Only the host organization's staff can add communities.")
 		}
 		p := ui.page(r, "New community", "communities", communityForm{New: true, IsAdmin: true})
 		p.Form = map[string][]string{"kind": {"university"}}
 		ui.render(w, r, http.StatusOK, "community_form", p)
+		return nil
 	})
 }
 
@@ -151,38 +146,37 @@ func communityInput(r *http.Request) (model.CommunityInput, error) {
 
 // CreateCommunity handles the new-community form.
 func (ui *UI) CreateCommunity() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		p := ui.page(r, "New community", "communities", communityForm{New: true, IsAdmin: user(r).IsAdmin()})
 		if err := parseForm(r); err != nil {
 			ui.formFailed(w, r, err, "community_form", p)
-			return
+			return nil
 		}
 		in, err := communityInput(r)
 		if err != nil {
 			ui.formFailed(w, r, err, "community_form", p)
-			return
+			return nil
 		}
 		c, err := ui.app.CreateCommunity(r.Context(), user(r), in)
 		if err != nil {
 			ui.formFailed(w, r, err, "community_form", p)
-			return
+			return nil
 		}
 		ui.flash(r, c.Name+" was added.")
 		redirect(w, r, "/communities/"+c.Slug)
+		return nil
 	})
 }
 
 // EditCommunityForm shows the edit form (staff or the community's lead).
 func (ui *UI) EditCommunityForm() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		v, err := ui.app.GetCommunity(r.Context(), user(r), r.PathValue("ref"))
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if !v.CanEdit {
-			ui.Error(w, r, denied(r, "Only the host organization's staff and this community's leads can edit it."))
-			return
+			return denied(r, "Only the host organization's staff and this community's leads can edit it.")
 		}
 		c := v.Community
 		p := ui.page(r, "Edit "+c.Name, "communities", communityForm{Slug: c.Slug, Version: c.Version, IsAdmin: user(r).IsAdmin()})
@@ -191,6 +185,7 @@ func (ui *UI) EditCommunityForm() http.Handler {
 			"member_since": {isoDate(c.MemberSince)}, "support_contact": {c.SupportContact},
 			"hosted_services": {c.HostedServices}, "version": {strconv.FormatInt(c.Version, 10)}}
 		ui.render(w, r, http.StatusOK, "community_form", p)
+		return nil
 	})
 }
 
@@ -203,40 +198,38 @@ func isoDate(t *time.Time) string {
 
 // UpdateCommunity handles the edit form.
 func (ui *UI) UpdateCommunity() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		ref := r.PathValue("ref")
 		if err := requireUser(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		version, _ := strconv.ParseInt(r.PostForm.Get("version"), 10, 64)
 		p := ui.page(r, "Edit community", "communities", communityForm{Slug: ref, Version: version, IsAdmin: user(r).IsAdmin()})
 		in, err := communityInput(r)
 		if err != nil {
 			ui.formFailed(w, r, err, "community_form", p)
-			return
+			return nil
 		}
 		c, err := ui.app.UpdateCommunity(r.Context(), user(r), ref, version, in)
 		if err != nil {
 			ui.formFailed(w, r, err, "community_form", p)
-			return
+			return nil
 		}
 		ui.flash(r, "Saved your changes to "+c.Name+".")
 		redirect(w, r, "/communities/"+c.Slug)
+		return nil
 	})
 }
 
 // ArchiveCommunity archives or restores a community (staff).
 func (ui *UI) ArchiveCommunity(archived bool) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		c, err := ui.app.ArchiveCommunity(r.Context(), user(r), r.PathValue("ref"), archived)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if archived {
 			ui.flash(r, c.Name+" was archived. It no longer appears in lists; you can restore it from its page.")
@@ -244,29 +237,29 @@ func (ui *UI) ArchiveCommunity(archived bool) http.Handler {
 			ui.flash(r, c.Name+" was restored.")
 		}
 		redirect(w, r, "/communities/"+c.Slug)
+		return nil
 	})
 }
 
 // AddAffiliation adds a person to a community, or changes their role.
 func (ui *UI) AddAffiliation() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		ref := r.PathValue("ref")
 		if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		a, err := ui.app.SetAffiliation(r.Context(), user(r), ref, r.PostForm.Get("email"), r.PostForm.Get("role"))
 		if err != nil {
 			if model.ErrorCode(err) == model.EInvalid {
 				ui.flash(r, "Could not add that person: "+fieldText(err))
 				redirect(w, r, "/communities/"+ref+"#people")
-				return
+				return nil
 			}
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		ui.flash(r, a.UserName+" is now "+article(a.Role)+" "+a.Role+" of "+a.CommunityName+".")
 		redirect(w, r, "/communities/"+a.CommunitySlug+"#people")
+		return nil
 	})
 }
 
@@ -290,18 +283,17 @@ func fieldText(err error) string {
 
 // RemoveAffiliation removes a person from a community.
 func (ui *UI) RemoveAffiliation() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		ref := r.PathValue("ref")
-		id, err := strconv.ParseInt(r.PathValue("user"), 10, 64)
+		id, err := pathID(r, "user")
 		if err != nil {
-			ui.Error(w, r, model.Errorf(model.ENotFound, "No such person."))
-			return
+			return err
 		}
 		if err := ui.app.RemoveAffiliation(r.Context(), user(r), ref, id); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		ui.flash(r, "Removed.")
 		redirect(w, r, "/communities/"+ref+"#people")
+		return nil
 	})
 }

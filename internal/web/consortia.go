@@ -32,7 +32,7 @@ type consortiaData struct {
 
 // Consortia lists the consortia the reader may see, by stage.
 func (ui *UI) Consortia() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		ctx, u := r.Context(), user(r)
 		f := model.ConsortiumFilter{Query: strings.TrimSpace(r.URL.Query().Get("q")), Page: model.Page{Number: pageParam(r), Size: model.MaxPageSize}}
 		mine := r.URL.Query().Get("mine") == "1" && u != nil
@@ -42,14 +42,12 @@ func (ui *UI) Consortia() http.Handler {
 		if mine {
 			// The consortia the reader's communities are members of.
 			if f.IDs, err = ui.app.MyConsortiumIDs(ctx, u); err != nil {
-				ui.Error(w, r, err)
-				return
+				return err
 			}
 		}
 		if !mine || len(f.IDs) > 0 {
 			if list, total, err = ui.app.ListConsortia(ctx, u, f); err != nil {
-				ui.Error(w, r, err)
-				return
+				return err
 			}
 		}
 		d := consortiaData{Total: total, Page: f.Page.Normalize().Number, Pages: f.Page.Pages(total), Query: f.Query, SignedIn: u != nil, Mine: mine}
@@ -72,6 +70,7 @@ func (ui *UI) Consortia() http.Handler {
 			title = "Your consortia"
 		}
 		ui.render(w, r, http.StatusOK, "consortia", ui.page(r, title, "consortia", d))
+		return nil
 	})
 }
 
@@ -256,44 +255,33 @@ func (ui *UI) consortiumPage(r *http.Request) (*Page, error) {
 
 // Consortium shows one consortium.
 func (ui *UI) Consortium() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		p, err := ui.consortiumPage(r)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if toSlugURL(w, r, p.Data.(*consortiumData).Slug) {
-			return
+			return nil
 		}
 		ui.render(w, r, http.StatusOK, "consortium", p)
+		return nil
 	})
 }
 
 // consortiumFailed shows the consortium again after one of its forms failed.
-func (ui *UI) consortiumFailed(w http.ResponseWriter, r *http.Request, err error, form string) {
-	if !inputProblem(err) {
-		ui.Error(w, r, err)
-		return
-	}
-	p, perr := ui.consortiumPage(r)
-	if perr != nil {
-		ui.Error(w, r, perr)
-		return
-	}
-	ui.inlineFailed(w, r, err, form, "consortium", p)
+func (ui *UI) consortiumFailed(w http.ResponseWriter, r *http.Request, err error, form string) error {
+	return ui.pageFailed(w, r, err, form, "consortium", func() (*Page, error) { return ui.consortiumPage(r) })
 }
 
 // consortiumAction wraps the small forms of a consortium's page: it reads
 // the form, runs do, and on success flashes msg and returns to the page.
 func (ui *UI) consortiumAction(form, anchor string, do func(r *http.Request) (string, error)) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := requireUser(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		msg, err := do(r)
 		if err != nil {
@@ -304,11 +292,11 @@ func (ui *UI) consortiumAction(form, anchor string, do func(r *http.Request) (st
 			case "roles", "leave":
 				f = form + "_" + r.PathValue("community")
 			}
-			ui.consortiumFailed(w, r, err, f)
-			return
+			return ui.consortiumFailed(w, r, err, f)
 		}
 		ui.flash(r, msg)
 		redirect(w, r, "/consortia/"+url.PathEscape(r.PathValue("ref"))+anchor)
+		return nil
 	})
 }
 
@@ -497,10 +485,9 @@ func consortiumInput(r *http.Request) (model.ConsortiumInput, error) {
 
 // NewConsortiumForm shows the form to propose a shared problem.
 func (ui *UI) NewConsortiumForm() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := requireUser(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		d := &consortiumForm{New: true}
 		q := r.URL.Query()
@@ -511,64 +498,59 @@ func (ui *UI) NewConsortiumForm() http.Handler {
 			d.InitIDs = ids
 		}
 		if err := ui.consortiumFormData(r, d); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		p := ui.page(r, "Propose a consortium", "consortia", d)
 		p.Form = url.Values{"visibility": {model.VisibilityPublic}, "critical_mass_communities": {"3"}, "critical_mass_people": {"5"}}
 		ui.render(w, r, http.StatusOK, "consortium_form", p)
+		return nil
 	})
 }
 
 // CreateConsortium handles the propose form.
 func (ui *UI) CreateConsortium() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := requireUser(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		d := &consortiumForm{New: true}
 		p := ui.page(r, "Propose a consortium", "consortia", d)
 		if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		in, err := consortiumInput(r)
 		d.NarrIDs, d.InitIDs = in.NarrativeIDs, in.InitiativeIDs
 		if ferr := ui.consortiumFormData(r, d); ferr != nil {
-			ui.Error(w, r, ferr)
-			return
+			return ferr
 		}
 		if err != nil {
 			ui.formFailed(w, r, err, "consortium_form", p)
-			return
+			return nil
 		}
 		c, err := ui.app.ProposeConsortium(r.Context(), user(r), in)
 		if err != nil {
 			ui.formFailed(w, r, err, "consortium_form", p)
-			return
+			return nil
 		}
 		ui.flash(r, "You proposed “"+c.Name+"”. Next: find people who agree with the problem and will take part in meetings.")
 		redirect(w, r, "/consortia/"+c.Slug)
+		return nil
 	})
 }
 
 // EditConsortiumForm shows the edit form (staff, or the proposer while
 // it is proposed). Closed consortia cannot change.
 func (ui *UI) EditConsortiumForm() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		v, err := ui.app.GetConsortium(r.Context(), user(r), r.PathValue("ref"))
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if model.Closed(v.Stage) {
-			ui.Error(w, r, model.Errorf(model.EConflict, "%s is %s; it can no longer be changed.", v.Name, v.Stage))
-			return
+			return model.Errorf(model.EConflict, "%s is %s; it can no longer be changed.", v.Name, v.Stage)
 		}
 		if !v.CanEdit {
-			ui.Error(w, r, denied(r, "Only staff (or the proposer, before gathering starts) can edit this consortium."))
-			return
+			return denied(r, "Only staff (or the proposer, before gathering starts) can edit this consortium.")
 		}
 		d := &consortiumForm{Slug: v.Slug, Name: v.Name}
 		for _, n := range v.Narratives {
@@ -578,8 +560,7 @@ func (ui *UI) EditConsortiumForm() http.Handler {
 			d.InitIDs = append(d.InitIDs, in.ID)
 		}
 		if err := ui.consortiumFormData(r, d); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		p := ui.page(r, "Edit "+v.Name, "consortia", d)
 		p.Form = url.Values{"name": {v.Name}, "slug": {v.Slug}, "problem": {v.Problem}, "visibility": {v.Visibility},
@@ -587,47 +568,45 @@ func (ui *UI) EditConsortiumForm() http.Handler {
 			"critical_mass_communities": {strconv.Itoa(v.CriticalCommunities)}, "critical_mass_people": {strconv.Itoa(v.CriticalPeople)},
 			"version": {strconv.FormatInt(v.Version, 10)}}
 		ui.render(w, r, http.StatusOK, "consortium_form", p)
+		return nil
 	})
 }
 
 // UpdateConsortium handles the edit form. Goals and the kickoff have their
 // own forms on the consortium's page, so they are kept as they are.
 func (ui *UI) UpdateConsortium() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		ref := r.PathValue("ref")
 		if err := requireUser(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		v, err := ui.app.GetConsortium(r.Context(), user(r), ref)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		d := &consortiumForm{Slug: v.Slug, Name: v.Name}
 		p := ui.page(r, "Edit "+v.Name, "consortia", d)
 		in, err := consortiumInput(r)
 		d.NarrIDs, d.InitIDs = in.NarrativeIDs, in.InitiativeIDs
 		if ferr := ui.consortiumFormData(r, d); ferr != nil {
-			ui.Error(w, r, ferr)
-			return
+			return ferr
 		}
 		if err != nil {
 			ui.formFailed(w, r, err, "consortium_form", p)
-			return
+			return nil
 		}
 		in.Goals, in.KickoffAt = v.Goals, v.KickoffAt
 		version, _ := strconv.ParseInt(r.PostForm.Get("version"), 10, 64)
 		c, err := ui.app.UpdateConsortium(r.Context(), user(r), ref, version, in)
 		if err != nil {
 			ui.formFailed(w, r, err, "consortium_form", p)
-			return
+			return nil
 		}
 		ui.flash(r, "Saved your changes to “"+c.Name+"”.")
 		redirect(w, r, "/consortia/"+c.Slug)
+		return nil
 	})
 }

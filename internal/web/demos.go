@@ -60,9 +60,9 @@ type reactionChoice struct {
 
 func (ui *UI) demoPage(r *http.Request) (*Page, error) {
 	ctx, u := r.Context(), user(r)
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r, "id")
 	if err != nil {
-		return nil, model.Errorf(model.ENotFound, "There is no demo %q.", r.PathValue("id"))
+		return nil, err
 	}
 	dm, c, err := ui.app.GetDemo(ctx, u, id)
 	if err != nil {
@@ -112,31 +112,28 @@ func (ui *UI) demoPage(r *http.Request) (*Page, error) {
 
 // Demo shows a demo, its reactions and the reaction form.
 func (ui *UI) Demo() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		p, err := ui.demoPage(r)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		ui.render(w, r, http.StatusOK, "demo", p)
+		return nil
 	})
 }
 
 // ReactToDemo records a member community's reaction.
 func (ui *UI) ReactToDemo() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := requireUser(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
-		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		id, err := pathID(r, "id")
 		if err != nil {
-			ui.Error(w, r, model.Errorf(model.ENotFound, "No such demo."))
-			return
+			return err
 		}
 		f := r.PostForm
 		community := f.Get("community")
@@ -147,19 +144,18 @@ func (ui *UI) ReactToDemo() http.Handler {
 		}
 		if err != nil {
 			if !inputProblem(err) {
-				ui.Error(w, r, err)
-				return
+				return err
 			}
 			p, perr := ui.demoPage(r)
 			if perr != nil {
-				ui.Error(w, r, perr)
-				return
+				return perr
 			}
 			ui.inlineFailed(w, r, err, "react", "demo", p)
-			return
+			return nil
 		}
 		ui.flash(r, "Thank you: your community's reaction is recorded and feeds the next prioritization round.")
 		redirect(w, r, fmt.Sprintf("/demos/%d#reactions", id))
+		return nil
 	})
 }
 
@@ -188,14 +184,12 @@ func demoInput(f map[string][]string) (model.DemoInput, error) {
 
 // PostDemo handles the post-a-demo form (staff).
 func (ui *UI) PostDemo() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := requireUser(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		in, err := demoInput(r.PostForm)
 		if err == nil {
@@ -203,9 +197,9 @@ func (ui *UI) PostDemo() http.Handler {
 			if d, err = ui.app.PostDemo(r.Context(), user(r), r.PathValue("ref"), in); err == nil {
 				ui.flash(r, "The demo is posted; member communities can now react to it.")
 				redirect(w, r, fmt.Sprintf("/demos/%d", d.ID))
-				return
+				return nil
 			}
 		}
-		ui.meetingsFailed(w, r, err, "demo")
+		return ui.meetingsFailed(w, r, err, "demo")
 	})
 }

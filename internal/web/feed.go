@@ -58,11 +58,10 @@ const feedSize = 50
 // most recently updated first, with their status in the title. It is the
 // same for everyone (feed readers do not sign in).
 func (ui *UI) RoadmapFeed() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		list, _, err := ui.app.ListInitiatives(r.Context(), nil, model.InitiativeFilter{PublicOnly: true, Page: model.Page{Size: -1}})
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		slices.SortStableFunc(list, func(a, b *model.Initiative) int {
 			if c := b.UpdatedAt.Compare(a.UpdatedAt); c != 0 {
@@ -75,8 +74,7 @@ func (ui *UI) RoadmapFeed() http.Handler {
 		}
 		credits, err := ui.app.DeliveredCredits(r.Context(), list)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		base := strings.TrimSuffix(ui.cfg.BaseURL, "/")
 		// Atom requires a time; an empty feed has changed no later than now.
@@ -123,11 +121,11 @@ func (ui *UI) RoadmapFeed() http.Handler {
 		enc := xml.NewEncoder(&buf)
 		enc.Indent("", "  ")
 		if err := enc.Encode(feed); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
 		w.Header().Set("Cache-Control", "public, max-age=300")
 		_, _ = w.Write(buf.Bytes())
+		return nil
 	})
 }

@@ -355,67 +355,57 @@ func (ui *UI) goalPage(r *http.Request, id int64) (*Page, error) {
 
 // FundingGoal shows a goal: thermometer, pledges, what-if, pledge form.
 func (ui *UI) FundingGoal() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r, "id")
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		p, err := ui.goalPage(r, id)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		ui.render(w, r, http.StatusOK, "funding_goal", p)
+		return nil
 	})
 }
 
 // ThermometerSVG serves a goal's thermometer as a standalone SVG image.
 func (ui *UI) ThermometerSVG() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r, "id")
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		v, err := ui.app.GetGoal(r.Context(), user(r), id)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		w.Header().Set("Content-Type", "image/svg+xml; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		_, _ = io.WriteString(w, thermometerSVG(v.Thermometer, v.Title, fmt.Sprintf("goal-%d", v.ID), true))
+		return nil
 	})
 }
 
 // CreatePledge handles the pledge form of a goal's page.
 func (ui *UI) CreatePledge() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r, "id")
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
-		fail := func(err error) {
-			p, perr := ui.goalPage(r, id)
-			if perr != nil {
-				ui.Error(w, r, perr)
-				return
-			}
-			ui.inlineFailed(w, r, err, "pledge", "funding_goal", p)
+		fail := func(err error) error {
+			return ui.pageFailed(w, r, err, "pledge", "funding_goal", func() (*Page, error) { return ui.goalPage(r, id) })
 		}
 		f := r.PostForm
 		in := model.PledgeInput{Community: f.Get("community"), Kind: f.Get("kind"), Rate: f.Get("rate"), Note: f.Get("note"),
 			Anonymous: f.Get("anonymous") == "1", Draft: f.Get("draft") == "1"}
 		amount, ok := parseMinor(f.Get("amount"))
 		if !ok {
-			fail(fieldProblem("amount", "must be an amount like 5000, 5,000 or 5000.50 (at most 1,000,000,000)"))
-			return
+			return fail(fieldProblem("amount", "must be an amount like 5000, 5,000 or 5000.50 (at most 1,000,000,000)"))
 		}
 		in.Amount = amount
 		if in.Kind == model.PledgeFixed || in.Kind == "" {
@@ -423,14 +413,12 @@ func (ui *UI) CreatePledge() http.Handler {
 		}
 		cond, err := readConditionForm(f)
 		if err != nil {
-			fail(err)
-			return
+			return fail(err)
 		}
 		in.Condition = cond.Condition
 		p, err := ui.app.CreatePledge(r.Context(), user(r), id, in)
 		if err != nil {
-			fail(cond.relabel(err))
-			return
+			return fail(cond.relabel(err))
 		}
 		if p.State == model.PledgeDraft {
 			ui.flash(r, "Draft saved: it does not count until you open it.")
@@ -438,45 +426,43 @@ func (ui *UI) CreatePledge() http.Handler {
 			ui.flash(r, "Pledge recorded: "+p.Terms()+".")
 		}
 		redirect(w, r, fmt.Sprintf("/funding/%d#pledges", id))
+		return nil
 	})
 }
 
 // GoalAction handles the staff buttons of a goal: close, invoices.
 func (ui *UI) GoalAction(action string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r, "id")
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		ctx, u := r.Context(), user(r)
 		switch action {
 		case "close":
 			res, err := ui.app.CloseGoal(ctx, u, id)
 			if err != nil {
-				ui.Error(w, r, err)
-				return
+				return err
 			}
 			ui.flash(r, fmt.Sprintf("Goal closed: %d pledges committed, %d lapsed. Issue the invoices when ready.", len(res.Committed), len(res.Lapsed)))
 		case "invoices":
 			ids, err := ui.app.IssueInvoices(ctx, u, id)
 			if err != nil {
-				ui.Error(w, r, err)
-				return
+				return err
 			}
 			ui.flash(r, fmt.Sprintf("%d invoices issued.", len(ids)))
 		}
 		redirect(w, r, fmt.Sprintf("/funding/%d", id))
+		return nil
 	})
 }
 
 // PledgeAction handles a pledge's buttons: open, withdraw, paid.
 func (ui *UI) PledgeAction(action string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r, "id")
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		ctx, u := r.Context(), user(r)
 		msg := ""
@@ -489,32 +475,31 @@ func (ui *UI) PledgeAction(action string) http.Handler {
 			err, msg = ui.app.MarkPaid(ctx, u, id), "Payment recorded."
 		}
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		ui.flash(r, msg)
 		if back := safeNext(r.FormValue("back")); strings.HasPrefix(back, "/funding/") {
 			redirect(w, r, back)
-			return
+			return nil
 		}
 		redirect(w, r, fmt.Sprintf("/pledges/%d", id))
+		return nil
 	})
 }
 
 // Receipt shows a pledge's receipt (and invoice), printable.
 func (ui *UI) Receipt() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r, "id")
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		rc, err := ui.app.GetReceipt(r.Context(), user(r), id)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		ui.render(w, r, http.StatusOK, "funding_receipt", ui.page(r, fmt.Sprintf("Pledge %d", id), "funding", rc))
+		return nil
 	})
 }
 
@@ -532,13 +517,12 @@ type fundingDashboard struct {
 // FundingDashboard lists every goal with its gap, deadline and what is
 // closest to unlocking, and the budget rounds and matching pools.
 func (ui *UI) FundingDashboard() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		ctx, u := r.Context(), user(r)
 		d := fundingDashboard{IsAdmin: u.IsAdmin(), SignedIn: u != nil, Gap: map[string]int64{}}
 		var err error
 		if d.Goals, err = ui.app.ListGoals(ctx, u, app.GoalsFilter{}); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		for _, g := range d.Goals {
 			if g.State == model.GoalOpen {
@@ -547,14 +531,13 @@ func (ui *UI) FundingDashboard() http.Handler {
 			}
 		}
 		if d.Rounds, err = ui.app.BudgetRounds(ctx, u, ""); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if d.Pools, err = ui.app.MatchingPools(ctx, u); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		ui.render(w, r, http.StatusOK, "funding_dashboard", ui.page(r, "Co-funding", "funding", d))
+		return nil
 	})
 }
 
@@ -589,11 +572,10 @@ func (ui *UI) goalFormPage(r *http.Request) (*Page, error) {
 
 // NewGoalForm shows the new-goal form (staff).
 func (ui *UI) NewGoalForm() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		p, err := ui.goalFormPage(r)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		// Links name the initiative or consortium by slug or by id; the
 		// options are slugs, so an id is turned into its slug to preselect it.
@@ -611,38 +593,37 @@ func (ui *UI) NewGoalForm() http.Handler {
 		}
 		p.Form = url.Values{"initiative": {ini}, "consortium": {con}}
 		ui.render(w, r, http.StatusOK, "funding_goal_form", p)
+		return nil
 	})
 }
 
 // CreateGoal handles the new-goal form.
 func (ui *UI) CreateGoal() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
-		fail := func(err error) {
+		fail := func(err error) error {
 			p, perr := ui.goalFormPage(r)
 			if perr != nil {
-				ui.Error(w, r, perr)
-				return
+				return perr
 			}
 			ui.formFailed(w, r, err, "funding_goal_form", p)
+			return nil
 		}
 		f := r.PostForm
 		in, err := goalInput(f)
 		if err != nil {
-			fail(err)
-			return
+			return fail(err)
 		}
 		in.InitiativeRef, in.ConsortiumRef = f.Get("initiative"), f.Get("consortium")
 		g, err := ui.app.CreateGoal(r.Context(), user(r), in)
 		if err != nil {
-			fail(err)
-			return
+			return fail(err)
 		}
 		ui.flash(r, "Funding goal set.")
 		redirect(w, r, fmt.Sprintf("/funding/%d", g.ID))
+		return nil
 	})
 }
 
@@ -687,11 +668,10 @@ func (ui *UI) goalEditPage(r *http.Request) (*Page, *app.GoalView, error) {
 // EditGoalForm shows a goal's edit form (staff); a closed goal's page
 // explains that it can no longer change.
 func (ui *UI) EditGoalForm() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		p, v, err := ui.goalEditPage(r)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		p.Form = url.Values{"amount": {formatMinor(v.Goal.Amount)}, "currency": {v.Goal.Currency}, "deadline": {datetimeLocal(v.Deadline)},
 			"note": {v.Note}, "version": {strconv.FormatInt(v.Version, 10)}}
@@ -702,24 +682,22 @@ func (ui *UI) EditGoalForm() http.Handler {
 			p.Form.Set("match_counts_as_others", "1")
 		}
 		ui.render(w, r, http.StatusOK, "funding_goal_edit", p)
+		return nil
 	})
 }
 
 // UpdateGoal handles a goal's edit form (staff).
 func (ui *UI) UpdateGoal() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := requireUser(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		p, v, err := ui.goalEditPage(r)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		in, err := goalInput(r.PostForm)
 		if err == nil {
@@ -728,10 +706,11 @@ func (ui *UI) UpdateGoal() http.Handler {
 		}
 		if err != nil {
 			ui.formFailed(w, r, err, "funding_goal_edit", p)
-			return
+			return nil
 		}
 		ui.flash(r, "Funding goal saved.")
 		redirect(w, r, fmt.Sprintf("/funding/%d", v.ID))
+		return nil
 	})
 }
 
@@ -739,18 +718,17 @@ func (ui *UI) UpdateGoal() http.Handler {
 
 // BudgetRound shows a budget round: candidates, approval form, result.
 func (ui *UI) BudgetRound() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r, "id")
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		p, err := ui.budgetRoundPage(r, id)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		ui.render(w, r, http.StatusOK, "funding_round", p)
+		return nil
 	})
 }
 
@@ -764,72 +742,67 @@ func (ui *UI) budgetRoundPage(r *http.Request, id int64) (*Page, error) {
 
 // CastBudgetBallot handles a member's approval form.
 func (ui *UI) CastBudgetBallot() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r, "id")
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		approved := []int64{}
 		for _, s := range r.PostForm["approved"] {
 			n, err := strconv.ParseInt(s, 10, 64)
 			if err != nil {
-				ui.Error(w, r, fieldProblem("approved", "%q is not an initiative id", s))
-				return
+				return fieldProblem("approved", "%q is not an initiative id", s)
 			}
 			approved = append(approved, n)
 		}
 		if err := ui.app.CastBudgetBallot(r.Context(), user(r), id, r.PostForm.Get("community"), approved); err != nil {
 			p, perr := ui.budgetRoundPage(r, id)
 			if perr != nil {
-				ui.Error(w, r, perr)
-				return
+				return perr
 			}
 			ui.inlineFailed(w, r, err, "ballot", "funding_round", p)
-			return
+			return nil
 		}
 		ui.flash(r, fmt.Sprintf("Approvals saved for %s (%d initiatives). You can change them until the round closes.", r.PostForm.Get("community"), len(approved)))
 		redirect(w, r, fmt.Sprintf("/budget-rounds/%d", id))
+		return nil
 	})
 }
 
 // CloseBudgetRound closes a round now (staff).
 func (ui *UI) CloseBudgetRound() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r, "id")
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if err := ui.app.CloseBudgetRound(r.Context(), user(r), id); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		ui.flash(r, "The budget round is closed; the allocation below is final.")
 		redirect(w, r, fmt.Sprintf("/budget-rounds/%d", id))
+		return nil
 	})
 }
 
 // ExportBudgetRound downloads a closed round as a pabulib .pb file.
 func (ui *UI) ExportBudgetRound() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r, "id")
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		name, body, err := ui.app.ExportBudgetRound(r.Context(), user(r), id)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 		_, _ = w.Write(body)
+		return nil
 	})
 }
 
@@ -872,12 +845,11 @@ func (ui *UI) budgetRoundFormPage(r *http.Request, ref string) (*Page, error) {
 // NewBudgetRoundForm shows the new-round form (staff); the consortium is
 // chosen first, then its initiatives.
 func (ui *UI) NewBudgetRoundForm() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		ref := r.URL.Query().Get("consortium")
 		p, err := ui.budgetRoundFormPage(r, ref)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		p.Form = url.Values{"consortium": {ref}, "currency": {model.DefaultCurrency},
 			"closes_at": {time.Now().UTC().Add(14 * 24 * time.Hour).Format("2006-01-02T15:04")}}
@@ -888,32 +860,31 @@ func (ui *UI) NewBudgetRoundForm() http.Handler {
 			}
 		}
 		ui.render(w, r, http.StatusOK, "funding_round_form", p)
+		return nil
 	})
 }
 
 // CreateBudgetRound handles the new-round form.
 func (ui *UI) CreateBudgetRound() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		f := r.PostForm
 		ref := f.Get("consortium")
-		fail := func(err error) {
+		fail := func(err error) error {
 			p, perr := ui.budgetRoundFormPage(r, ref)
 			if perr != nil {
-				ui.Error(w, r, perr)
-				return
+				return perr
 			}
 			ui.formFailed(w, r, err, "funding_round_form", p)
+			return nil
 		}
 		in := model.BudgetRoundInput{Title: f.Get("title"), Currency: f.Get("currency"), Rule: f.Get("rule"), Utility: f.Get("utility"),
 			Completion: f.Get("completion"), Costs: map[int64]int64{}}
 		pool, ok := parseMinor(f.Get("pool"))
 		if !ok {
-			fail(fieldProblem("pool", "must be an amount like 100000 or 100000.00 (at most 1,000,000,000)"))
-			return
+			return fail(fieldProblem("pool", "must be an amount like 100000 or 100000.00 (at most 1,000,000,000)"))
 		}
 		in.Pool = pool
 		if t, err := time.Parse("2006-01-02T15:04", strings.TrimSpace(f.Get("closes_at"))); err == nil {
@@ -922,26 +893,24 @@ func (ui *UI) CreateBudgetRound() http.Handler {
 		for _, s := range f["candidate_ids"] {
 			id, err := strconv.ParseInt(s, 10, 64)
 			if err != nil {
-				fail(fieldProblem("candidate_ids", "%q is not an initiative id", s))
-				return
+				return fail(fieldProblem("candidate_ids", "%q is not an initiative id", s))
 			}
 			in.CandidateIDs = append(in.CandidateIDs, id)
 			if c := strings.TrimSpace(f.Get("cost_" + s)); c != "" {
 				v, ok := parseMinor(c)
 				if !ok || v <= 0 {
-					fail(fieldProblem("candidate_ids", "the cost of initiative %s must be an amount like 25000.00", s))
-					return
+					return fail(fieldProblem("candidate_ids", "the cost of initiative %s must be an amount like 25000.00", s))
 				}
 				in.Costs[id] = v
 			}
 		}
 		rd, err := ui.app.CreateBudgetRound(r.Context(), user(r), ref, in)
 		if err != nil {
-			fail(err)
-			return
+			return fail(err)
 		}
 		ui.flash(r, "Budget round opened: member communities can now approve initiatives.")
 		redirect(w, r, fmt.Sprintf("/budget-rounds/%d", rd.ID))
+		return nil
 	})
 }
 
@@ -953,43 +922,39 @@ type pbImport struct {
 
 // ImportPBForm shows the .pb upload form.
 func (ui *UI) ImportPBForm() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := requireUser(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		p := ui.page(r, "Allocate a pabulib file", "funding", pbImport{})
 		p.Form = url.Values{"rule": {"mes"}, "utility": {"cost"}, "completion": {"add1"}}
 		ui.render(w, r, http.StatusOK, "funding_import", p)
+		return nil
 	})
 }
 
 // ImportPB allocates an uploaded (or pasted) .pb file and shows the result;
 // nothing is stored.
 func (ui *UI) ImportPB() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := requireUser(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		var body []byte
 		name := "pasted text"
 		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 			if err := r.ParseMultipartForm(1 << 20); err != nil {
-				ui.Error(w, r, model.Errorf(model.EMalformed, "The upload could not be read: %v", err))
-				return
+				return model.Errorf(model.EMalformed, "The upload could not be read: %v", err)
 			}
 			if file, hdr, err := r.FormFile("file"); err == nil {
 				defer file.Close()
 				if body, err = io.ReadAll(io.LimitReader(file, 1<<20)); err != nil {
-					ui.Error(w, r, model.Errorf(model.EMalformed, "The upload could not be read: %v", err))
-					return
+					return model.Errorf(model.EMalformed, "The upload could not be read: %v", err)
 				}
 				name = hdr.Filename
 			}
 		} else if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if len(bytes.TrimSpace(body)) == 0 {
 			body, name = []byte(r.FormValue("text")), "pasted text"
@@ -999,23 +964,23 @@ func (ui *UI) ImportPB() http.Handler {
 		if len(bytes.TrimSpace(body)) == 0 {
 			p.Message, p.Errors["file"] = "Choose a .pb file or paste one.", "Choose a .pb file or paste one."
 			ui.render(w, r, http.StatusUnprocessableEntity, "funding_import", p)
-			return
+			return nil
 		}
 		res, err := ui.app.AllocatePB(r.Context(), user(r), bytes.NewReader(body), r.FormValue("rule"), r.FormValue("utility"), r.FormValue("completion"))
 		if err != nil {
 			if !inputProblem(err) {
-				ui.Error(w, r, err)
-				return
+				return err
 			}
 			p.Message = model.ErrorMessage(err)
 			for _, f := range model.ErrorFields(err) {
 				p.Errors[f.Field] = f.Message
 			}
 			ui.render(w, r, http.StatusUnprocessableEntity, "funding_import", p)
-			return
+			return nil
 		}
 		p.Data = pbImport{Result: res, Name: name}
 		ui.render(w, r, http.StatusOK, "funding_import", p)
+		return nil
 	})
 }
 
@@ -1023,31 +988,30 @@ func (ui *UI) ImportPB() http.Handler {
 
 // MatchingPool shows a pool's quadratic-funding matches.
 func (ui *UI) MatchingPool() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r, "id")
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		v, err := ui.app.GetMatchingPool(r.Context(), user(r), id)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		ui.render(w, r, http.StatusOK, "funding_pool", ui.page(r, v.Title, "funding", v))
+		return nil
 	})
 }
 
 // NewMatchingPoolForm shows the new-pool form (staff).
 func (ui *UI) NewMatchingPoolForm() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		p, err := ui.poolFormPage(r)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		p.Form = url.Values{"consortium": {r.URL.Query().Get("consortium")}, "currency": {model.DefaultCurrency}, "cap": {"0.25"}}
 		ui.render(w, r, http.StatusOK, "funding_pool_form", p)
+		return nil
 	})
 }
 
@@ -1065,31 +1029,28 @@ func (ui *UI) poolFormPage(r *http.Request) (*Page, error) {
 
 // CreateMatchingPool handles the new-pool form.
 func (ui *UI) CreateMatchingPool() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		f := r.PostForm
-		fail := func(err error) {
+		fail := func(err error) error {
 			p, perr := ui.poolFormPage(r)
 			if perr != nil {
-				ui.Error(w, r, perr)
-				return
+				return perr
 			}
 			ui.formFailed(w, r, err, "funding_pool_form", p)
+			return nil
 		}
 		pool, ok := parseMinor(f.Get("pool"))
 		if !ok {
-			fail(fieldProblem("pool", "must be an amount like 50000 or 50000.00 (at most 1,000,000,000)"))
-			return
+			return fail(fieldProblem("pool", "must be an amount like 50000 or 50000.00 (at most 1,000,000,000)"))
 		}
 		var capAmount *int64
 		if v := strings.TrimSpace(f.Get("cap_amount")); v != "" {
 			a, ok := parseMinor(v)
 			if !ok {
-				fail(fieldProblem("cap_amount", "must be an amount like 10000 or 10000.00"))
-				return
+				return fail(fieldProblem("cap_amount", "must be an amount like 10000 or 10000.00"))
 			}
 			capAmount = &a
 		}
@@ -1107,10 +1068,10 @@ func (ui *UI) CreateMatchingPool() http.Handler {
 					}
 				}
 			}
-			fail(err)
-			return
+			return fail(err)
 		}
 		ui.flash(r, "Matching pool recorded.")
 		redirect(w, r, fmt.Sprintf("/matching-pools/%d", m.ID))
+		return nil
 	})
 }

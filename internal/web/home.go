@@ -42,72 +42,60 @@ const homeConsortia, homeGoals = 4, 3
 
 // Home is the dashboard for people signed in and a welcome for visitors.
 func (ui *UI) Home() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		u := user(r)
 		var d homeData
 		var err error
 		if d.Stats, err = ui.app.SiteStats(ctx); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if d.Recent, _, err = ui.app.ListCommunities(ctx, u, model.CommunityFilter{Page: model.Page{Size: 6}}); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		var total int
 		if d.Consortia, total, err = ui.app.ListConsortia(ctx, u, model.ConsortiumFilter{Page: model.Page{Size: homeConsortia}}); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		d.MoreConsortia = total > len(d.Consortia)
 		goals, err := ui.app.ListGoals(ctx, u, app.GoalsFilter{State: model.GoalOpen})
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		d.Goals, d.MoreGoals = goals[:min(len(goals), homeGoals)], len(goals) > homeGoals
 		if d.Tags, err = ui.app.CommunityTags(ctx); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if d.Delivered, _, err = ui.recentlyDelivered(ctx, u, homeDelivered); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if len(d.Tags) > 16 {
 			d.Tags = d.Tags[:16]
 		}
 		if u != nil {
 			if d.Todos, err = ui.app.Todos(ctx, u); err != nil {
-				ui.Error(w, r, err)
-				return
+				return err
 			}
 			since, err := ui.noteVisit(r, u)
 			if err != nil {
-				ui.Error(w, r, err)
-				return
+				return err
 			}
 			d.FirstVisit = since.IsZero()
 			if d.Changes, d.ChangesSince, err = ui.app.Changes(ctx, u, since); err != nil {
-				ui.Error(w, r, err)
-				return
+				return err
 			}
 			ctx = context.WithValue(ctx, visitNotedKey{}, true)
 			r = r.WithContext(context.WithValue(ctx, todosKey{}, d.Todos))
 			if d.Affiliations, err = ui.app.MyAffiliations(ctx, u); err != nil {
-				ui.Error(w, r, err)
-				return
+				return err
 			}
 			if d.MyConsortia, err = ui.myConsortia(ctx, u); err != nil {
-				ui.Error(w, r, err)
-				return
+				return err
 			}
 		}
 		if u.IsAdmin() {
 			if d.Activity, _, err = ui.app.ListAudit(ctx, u, model.AuditFilter{Page: model.Page{Size: 8}}); err != nil {
-				ui.Error(w, r, err)
-				return
+				return err
 			}
 		}
 		title := "Welcome"
@@ -115,5 +103,6 @@ func (ui *UI) Home() http.Handler {
 			title = "Dashboard"
 		}
 		ui.render(w, r, http.StatusOK, "home", ui.page(r, title, "home", d))
+		return nil
 	})
 }

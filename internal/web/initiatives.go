@@ -80,46 +80,39 @@ func (ui *UI) initiativesPage(r *http.Request) (*Page, error) {
 // Initiatives lists initiatives with search, filters and pages; staff also
 // set the blended hourly rate of cost estimates here.
 func (ui *UI) Initiatives() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		p, err := ui.initiativesPage(r)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if d := p.Data.(initiativesData); d.IsAdmin {
 			p.Form = url.Values{"rate.rate": {formatMinor(d.Rate.Amount)}, "rate.currency": {d.Rate.Currency}}
 		}
 		ui.render(w, r, http.StatusOK, "initiatives", p)
+		return nil
 	})
 }
 
 // SetBlendedRate changes the hourly rate used for cost estimates (staff).
 func (ui *UI) SetBlendedRate() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
-		fail := func(err error) {
-			p, perr := ui.initiativesPage(r)
-			if perr != nil {
-				ui.Error(w, r, perr)
-				return
-			}
-			ui.inlineFailed(w, r, err, "rate", "initiatives", p)
+		fail := func(err error) error {
+			return ui.pageFailed(w, r, err, "rate", "initiatives", func() (*Page, error) { return ui.initiativesPage(r) })
 		}
 		amount, ok := parseMinor(r.PostForm.Get("rate"))
 		if !ok {
-			fail(fieldProblem("rate", "must be an amount like 150 or 150.00"))
-			return
+			return fail(fieldProblem("rate", "must be an amount like 150 or 150.00"))
 		}
 		rate := model.Money{Amount: amount, Currency: strings.ToUpper(strings.TrimSpace(r.PostForm.Get("currency")))}
 		if err := ui.app.SetBlendedRate(r.Context(), user(r), rate); err != nil {
-			fail(err)
-			return
+			return fail(err)
 		}
 		ui.flash(r, "The blended rate is now "+rate.String()+" per hour; every estimate without its own rate uses it.")
 		redirect(w, r, "/initiatives")
+		return nil
 	})
 }
 
@@ -217,68 +210,55 @@ func (ui *UI) initiativePage(r *http.Request, ref string) (*Page, error) {
 
 // Initiative shows one initiative.
 func (ui *UI) Initiative() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		p, err := ui.initiativePage(r, r.PathValue("ref"))
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if toSlugURL(w, r, p.Data.(*initiativeData).Slug) {
-			return
+			return nil
 		}
 		ui.render(w, r, http.StatusOK, "initiative", p)
+		return nil
 	})
 }
 
 // initiativeFailed shows the initiative again after one of its forms failed.
-func (ui *UI) initiativeFailed(w http.ResponseWriter, r *http.Request, err error, form string) {
-	if !inputProblem(err) {
-		ui.Error(w, r, err)
-		return
-	}
-	p, perr := ui.initiativePage(r, r.PathValue("ref"))
-	if perr != nil {
-		ui.Error(w, r, perr)
-		return
-	}
-	ui.inlineFailed(w, r, err, form, "initiative", p)
+func (ui *UI) initiativeFailed(w http.ResponseWriter, r *http.Request, err error, form string) error {
+	return ui.pageFailed(w, r, err, form, "initiative", func() (*Page, error) { return ui.initiativePage(r, r.PathValue("ref")) })
 }
 
 // MoveInitiative changes an initiative's status.
 func (ui *UI) MoveInitiative() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		to := r.PostForm.Get("to")
 		in, err := ui.app.MoveInitiative(r.Context(), user(r), r.PathValue("ref"), to, strings.TrimSpace(r.PostForm.Get("note")))
 		if err != nil {
-			ui.initiativeFailed(w, r, err, "move")
-			return
+			return ui.initiativeFailed(w, r, err, "move")
 		}
 		ui.flash(r, in.Title+" is now "+strings.ToLower(model.StatusLabel(in.Status))+".")
 		redirect(w, r, "/initiatives/"+in.Slug)
+		return nil
 	})
 }
 
 // SetTaskDone ticks or unticks a sub-task.
 func (ui *UI) SetTaskDone() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		ref := r.PathValue("ref")
-		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		id, err := pathID(r, "id")
 		if err != nil {
-			ui.Error(w, r, model.Errorf(model.ENotFound, "No such task."))
-			return
+			return err
 		}
 		if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		done := r.PostForm.Get("done") == "1"
 		if err := ui.app.SetTaskDone(r.Context(), user(r), ref, id, done); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if done {
 			ui.flash(r, "Sub-task ticked off.")
@@ -286,17 +266,17 @@ func (ui *UI) SetTaskDone() http.Handler {
 			ui.flash(r, "Sub-task marked as not done.")
 		}
 		redirect(w, r, "/initiatives/"+url.PathEscape(ref)+"#tasks")
+		return nil
 	})
 }
 
 // SetInterest records that a community is interested in (or, for staff,
 // co-funds) an initiative, or withdraws it.
 func (ui *UI) SetInterest() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		ref := r.PathValue("ref")
 		if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		f := r.PostForm
 		kind := f.Get("kind")
@@ -306,12 +286,10 @@ func (ui *UI) SetInterest() http.Handler {
 		on := f.Get("on") != "0"
 		community := f.Get("community")
 		if community == "" {
-			ui.initiativeFailed(w, r, fieldProblem("community", "choose the community you speak for"), "interest")
-			return
+			return ui.initiativeFailed(w, r, fieldProblem("community", "choose the community you speak for"), "interest")
 		}
 		if err := ui.app.SetInterest(r.Context(), user(r), ref, community, kind, on, strings.TrimSpace(f.Get("note"))); err != nil {
-			ui.initiativeFailed(w, r, err, "interest")
-			return
+			return ui.initiativeFailed(w, r, err, "interest")
 		}
 		switch {
 		case !on:
@@ -322,6 +300,7 @@ func (ui *UI) SetInterest() http.Handler {
 			ui.flash(r, "Thank you: your community's interest is recorded. Staff and other interested communities can now see it.")
 		}
 		redirect(w, r, "/initiatives/"+url.PathEscape(ref)+"#communities")
+		return nil
 	})
 }
 
@@ -432,15 +411,13 @@ func initiativeValues(in *model.Initiative) url.Values {
 
 // NewInitiativeForm shows an empty idea form; anyone signed in proposes.
 func (ui *UI) NewInitiativeForm() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := requireUser(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		rate, err := ui.app.BlendedRate(r.Context())
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		d := initiativeForm{New: true, IsAdmin: user(r).IsAdmin(), Rate: rate}
 		d.withBlankRows()
@@ -450,60 +427,57 @@ func (ui *UI) NewInitiativeForm() http.Handler {
 			p.Form.Set("themes", t)
 		}
 		ui.render(w, r, http.StatusOK, "initiative_form", p)
+		return nil
 	})
 }
 
 // CreateInitiative handles the idea form.
 func (ui *UI) CreateInitiative() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := requireUser(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		rate, err := ui.app.BlendedRate(r.Context())
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		d := initiativeForm{New: true, IsAdmin: user(r).IsAdmin(), Rate: rate}
 		p := ui.page(r, "Propose an idea", "roadmap", &d)
 		if err := parseForm(r); err != nil {
 			ui.formFailed(w, r, err, "initiative_form", p)
-			return
+			return nil
 		}
 		in, links, tasks, err := initiativeInput(r)
 		d.Links, d.Tasks = links, tasks
 		d.withBlankRows()
 		if err != nil {
 			ui.formFailed(w, r, err, "initiative_form", p)
-			return
+			return nil
 		}
 		out, err := ui.app.CreateInitiative(r.Context(), user(r), in)
 		if err != nil {
 			ui.formFailed(w, r, err, "initiative_form", p)
-			return
+			return nil
 		}
 		ui.flash(r, "Your idea “"+out.Title+"” is recorded. The checklist below shows what it needs before it can become a candidate.")
 		redirect(w, r, "/initiatives/"+out.Slug)
+		return nil
 	})
 }
 
 // EditInitiativeForm shows the edit form (staff, or the author of an idea).
 func (ui *UI) EditInitiativeForm() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		v, err := ui.app.GetInitiative(r.Context(), user(r), r.PathValue("ref"))
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if !v.CanEdit {
-			ui.Error(w, r, denied(r, "Only staff, or the author while it is an idea, can edit this initiative."))
-			return
+			return denied(r, "Only staff, or the author while it is an idea, can edit this initiative.")
 		}
 		rate, err := ui.app.BlendedRate(r.Context())
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		d := initiativeForm{Slug: v.Slug, Title: v.Title, IsAdmin: user(r).IsAdmin(), Rate: rate}
 		for _, l := range v.Links {
@@ -520,25 +494,23 @@ func (ui *UI) EditInitiativeForm() http.Handler {
 			p.Form.Set("rate", formatMinor(v.Rate.Amount))
 		}
 		ui.render(w, r, http.StatusOK, "initiative_form", p)
+		return nil
 	})
 }
 
 // UpdateInitiative handles the edit form.
 func (ui *UI) UpdateInitiative() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		ref := r.PathValue("ref")
 		if err := requireUser(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		rate, err := ui.app.BlendedRate(r.Context())
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		version, _ := strconv.ParseInt(r.PostForm.Get("version"), 10, 64)
 		d := initiativeForm{Slug: ref, Title: r.PostForm.Get("title"), IsAdmin: user(r).IsAdmin(), Rate: rate}
@@ -548,15 +520,16 @@ func (ui *UI) UpdateInitiative() http.Handler {
 		d.withBlankRows()
 		if err != nil {
 			ui.formFailed(w, r, err, "initiative_form", p)
-			return
+			return nil
 		}
 		out, err := ui.app.UpdateInitiative(r.Context(), user(r), ref, version, in)
 		if err != nil {
 			ui.formFailed(w, r, err, "initiative_form", p)
-			return
+			return nil
 		}
 		ui.flash(r, "Saved your changes to “"+out.Title+"”.")
 		redirect(w, r, "/initiatives/"+out.Slug)
+		return nil
 	})
 }
 
@@ -593,19 +566,18 @@ func wordCountHTML(field, text string) template.HTML {
 // initiative form. The form itself counts on the server too, so this is
 // only a convenience.
 func (ui *UI) WordCount() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		for field := range wordTargets {
 			if text, ok := r.PostForm[field]; ok {
 				w.Header().Set("Content-Type", "text/html; charset=utf-8")
 				w.Header().Set("Cache-Control", "no-store")
 				_, _ = w.Write([]byte(wordCountHTML(field, strings.Join(text, " "))))
-				return
+				return nil
 			}
 		}
-		ui.Error(w, r, model.Errorf(model.EMalformed, "Name one of the fields problem, solution, implementation or ecosystem_fit."))
+		return model.Errorf(model.EMalformed, "Name one of the fields problem, solution, implementation or ecosystem_fit.")
 	})
 }

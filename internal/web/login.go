@@ -14,37 +14,38 @@ import (
 
 // LoginForm shows the sign-in form.
 func (ui *UI) LoginForm() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if user(r) != nil {
 			redirect(w, r, safeNext(r.URL.Query().Get("next")))
-			return
+			return nil
 		}
 		p := ui.loginPage(r)
 		p.Form = r.URL.Query()
 		ui.render(w, r, http.StatusOK, "login", p)
+		return nil
 	})
 }
 
 // Login checks the credentials and starts a session.
 func (ui *UI) Login() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		p := ui.loginPage(r)
 		if err := parseForm(r); err != nil {
 			ui.formFailed(w, r, err, "login", p)
-			return
+			return nil
 		}
 		u, err := ui.app.Authenticate(r.Context(), r.PostForm.Get("email"), r.PostForm.Get("password"), clientAddress(r))
 		if err != nil {
 			r.PostForm.Del("password")
 			ui.formFailed(w, r, err, "login", p)
-			return
+			return nil
 		}
 		if err := identity.SignIn(r.Context(), ui.sessions, u); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		ui.flash(r, "Welcome back, "+u.Name+".")
 		redirect(w, r, safeNext(r.PostForm.Get("next")))
+		return nil
 	})
 }
 
@@ -59,12 +60,12 @@ func (ui *UI) loginPage(r *http.Request) *Page {
 
 // Logout ends the session.
 func (ui *UI) Logout() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := identity.SignOut(r.Context(), ui.sessions); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		redirect(w, r, "/")
+		return nil
 	})
 }
 

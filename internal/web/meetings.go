@@ -236,28 +236,19 @@ func (ui *UI) meetingsPage(r *http.Request) (*Page, error) {
 // ConsortiumMeetings lists a consortium's meetings and demos, with the
 // staff forms to schedule a meeting and post a demo.
 func (ui *UI) ConsortiumMeetings() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		p, err := ui.meetingsPage(r)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		ui.render(w, r, http.StatusOK, "meetings", p)
+		return nil
 	})
 }
 
 // meetingsFailed shows the meetings page again after one of its forms failed.
-func (ui *UI) meetingsFailed(w http.ResponseWriter, r *http.Request, err error, form string) {
-	if !inputProblem(err) {
-		ui.Error(w, r, err)
-		return
-	}
-	p, perr := ui.meetingsPage(r)
-	if perr != nil {
-		ui.Error(w, r, perr)
-		return
-	}
-	ui.inlineFailed(w, r, err, form, "meetings", p)
+func (ui *UI) meetingsFailed(w http.ResponseWriter, r *http.Request, err error, form string) error {
+	return ui.pageFailed(w, r, err, form, "meetings", func() (*Page, error) { return ui.meetingsPage(r) })
 }
 
 // meetingInput reads the meeting form: the start is a wall-clock time in
@@ -312,27 +303,24 @@ func parseLocal(s string, loc *time.Location) (time.Time, error) {
 
 // ScheduleMeeting handles the schedule form (staff).
 func (ui *UI) ScheduleMeeting() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := requireUser(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		in, err := meetingInput(r.PostForm)
 		if err != nil {
-			ui.meetingsFailed(w, r, err, "meeting")
-			return
+			return ui.meetingsFailed(w, r, err, "meeting")
 		}
 		m, err := ui.app.ScheduleMeeting(r.Context(), user(r), r.PathValue("ref"), in)
 		if err != nil {
-			ui.meetingsFailed(w, r, err, "meeting")
-			return
+			return ui.meetingsFailed(w, r, err, "meeting")
 		}
 		ui.flash(r, m.Title+" is scheduled for "+m.Local().Format("Monday 2 January 2006, 15:04 MST")+".")
 		redirect(w, r, fmt.Sprintf("/meetings/%d", m.ID))
+		return nil
 	})
 }
 
@@ -349,16 +337,15 @@ type meetingData struct {
 
 // Meeting shows a meeting; /meetings/{id}.ics is its calendar file.
 func (ui *UI) Meeting() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		ref := r.PathValue("id")
 		if strings.HasSuffix(ref, ".ics") {
 			ui.meetingICS(w, r, strings.TrimSuffix(ref, ".ics"))
-			return
+			return nil
 		}
 		v, err := ui.meetingView(r, ref)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		u := user(r)
 		d := meetingData{MeetingView: v, CanManage: u.IsAdmin(), Closed: model.Closed(v.Consortium.Stage), SignedIn: u != nil,
@@ -375,10 +362,10 @@ func (ui *UI) Meeting() http.Handler {
 		}
 		p := ui.page(r, v.Title+" · "+v.Consortium.Name, "consortia", d)
 		if err := ui.withThread(r, p, model.ThreadMeeting, v.ID); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		ui.render(w, r, http.StatusOK, "meeting", p)
+		return nil
 	})
 }
 
@@ -428,17 +415,18 @@ func (ui *UI) meetingICS(w http.ResponseWriter, r *http.Request, ref string) {
 // reader's secret key (?key=…, shown on the meetings page), and answers 404
 // otherwise (as its pages do).
 func (ui *UI) ConsortiumCalendar() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		reader, ok := ui.calendarReader(w, r)
 		if !ok {
-			return
+			return nil
 		}
 		c, ms, err := ui.app.Meetings(r.Context(), reader, r.PathValue("ref"))
 		if err != nil {
 			ui.calendarError(w, r, err)
-			return
+			return nil
 		}
 		writeCalendar(w, calendar.Feed(c.Name+" meetings", ui.cfg.BaseURL, ui.app.InstanceID(), ms, map[int64]*model.Consortium{c.ID: c}), "")
+		return nil
 	})
 }
 
@@ -460,33 +448,30 @@ func (ui *UI) calendarReader(w http.ResponseWriter, r *http.Request) (*model.Use
 
 // RSVPMeeting records whether the reader will attend.
 func (ui *UI) RSVPMeeting() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := requireUser(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
-		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		id, err := pathID(r, "id")
 		if err != nil {
-			ui.Error(w, r, model.Errorf(model.ENotFound, "No such meeting."))
-			return
+			return err
 		}
 		resp := r.PostForm.Get("response")
 		if err := ui.app.RSVP(r.Context(), user(r), id, resp); err != nil {
 			if model.ErrorCode(err) == model.EInvalid {
 				ui.flash(r, "Could not record your answer: "+fieldText(err))
 				redirect(w, r, fmt.Sprintf("/meetings/%d#rsvp", id))
-				return
+				return nil
 			}
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		msg := map[string]string{"yes": "See you there: you are attending.", "maybe": "Noted: you might attend.", "no": "Noted: you will not attend."}[resp]
 		ui.flash(r, msg)
 		redirect(w, r, fmt.Sprintf("/meetings/%d#rsvp", id))
+		return nil
 	})
 }
 
@@ -501,19 +486,18 @@ type meetingFormData struct {
 // EditMeetingForm shows the edit form (staff): time, place, agenda, notes,
 // decisions, cancellation.
 func (ui *UI) EditMeetingForm() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		v, err := ui.meetingView(r, r.PathValue("id"))
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if !user(r).IsAdmin() {
-			ui.Error(w, r, denied(r, "Only the host organization's staff can change meetings."))
-			return
+			return denied(r, "Only the host organization's staff can change meetings.")
 		}
 		p := ui.page(r, "Edit "+v.Title, "consortia", meetingFormData{ID: v.ID, Title: v.Title, Consortium: v.Consortium})
 		p.Form = meetingValues(v.Meeting)
 		ui.render(w, r, http.StatusOK, "meeting_form", p)
+		return nil
 	})
 }
 
@@ -529,31 +513,28 @@ func meetingValues(m *model.Meeting) url.Values {
 
 // UpdateMeeting handles the edit form.
 func (ui *UI) UpdateMeeting() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := requireUser(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		v, err := ui.meetingView(r, r.PathValue("id"))
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		p := ui.page(r, "Edit "+v.Title, "consortia", meetingFormData{ID: v.ID, Title: v.Title, Consortium: v.Consortium})
 		in, err := meetingInput(r.PostForm)
 		if err != nil {
 			ui.formFailed(w, r, err, "meeting_form", p)
-			return
+			return nil
 		}
 		version, _ := strconv.ParseInt(r.PostForm.Get("version"), 10, 64)
 		m, err := ui.app.UpdateMeeting(r.Context(), user(r), v.ID, version, in)
 		if err != nil {
 			ui.formFailed(w, r, err, "meeting_form", p)
-			return
+			return nil
 		}
 		if m.Cancelled && !v.Cancelled {
 			ui.flash(r, m.Title+" is cancelled; subscribed calendars will show it as cancelled.")
@@ -561,5 +542,6 @@ func (ui *UI) UpdateMeeting() http.Handler {
 			ui.flash(r, "Saved the meeting; subscribed calendars pick up the change.")
 		}
 		redirect(w, r, fmt.Sprintf("/meetings/%d", m.ID))
+		return nil
 	})
 }

@@ -56,17 +56,17 @@ type narrativesData struct {
 
 // Narratives lists the narratives.
 func (ui *UI) Narratives() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		list, err := ui.app.ListNarratives(r.Context(), user(r))
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		d := narrativesData{IsAdmin: user(r).IsAdmin()}
 		for _, n := range list {
 			d.Items = append(d.Items, narrativeCard{Narrative: n, Groups: groupByStatus(n.Initiatives)})
 		}
 		ui.render(w, r, http.StatusOK, "narratives", ui.page(r, "Narratives", "narratives", d))
+		return nil
 	})
 }
 
@@ -151,30 +151,21 @@ func (ui *UI) narrativePage(r *http.Request) (*Page, error) {
 
 // Narrative shows one narrative with the initiatives that fill it.
 func (ui *UI) Narrative() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		p, err := ui.narrativePage(r)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if toSlugURL(w, r, p.Data.(*narrativeData).Slug) {
-			return
+			return nil
 		}
 		ui.render(w, r, http.StatusOK, "narrative", p)
+		return nil
 	})
 }
 
-func (ui *UI) narrativeFailed(w http.ResponseWriter, r *http.Request, err error, form string) {
-	if !inputProblem(err) {
-		ui.Error(w, r, err)
-		return
-	}
-	p, perr := ui.narrativePage(r)
-	if perr != nil {
-		ui.Error(w, r, perr)
-		return
-	}
-	ui.inlineFailed(w, r, err, form, "narrative", p)
+func (ui *UI) narrativeFailed(w http.ResponseWriter, r *http.Request, err error, form string) error {
+	return ui.pageFailed(w, r, err, form, "narrative", func() (*Page, error) { return ui.narrativePage(r) })
 }
 
 // EndorseNarrative records (or withdraws) a community's endorsement, with
@@ -188,16 +179,14 @@ func (ui *UI) EndorseNarrative() http.Handler {
 		community := r.PostForm.Get("community")
 		on := r.PostForm.Get("on") != "0"
 		if community == "" {
-			ui.narrativeFailed(w, r, fieldProblem("community", "choose the community you speak for"), "endorse")
-			return nil
+			return ui.narrativeFailed(w, r, fieldProblem("community", "choose the community you speak for"), "endorse")
 		}
 		var ans *model.EndorsementAnswer
 		if on {
 			ans = &model.EndorsementAnswer{ConsentToBeNamed: r.PostForm.Get("consent") == "1", Story: storyFromForm(r)}
 		}
 		if err := ui.app.EndorseNarrative(r.Context(), user(r), ref, community, ans); err != nil {
-			ui.narrativeFailed(w, r, err, "endorse")
-			return nil
+			return ui.narrativeFailed(w, r, err, "endorse")
 		}
 		if on {
 			ui.flash(r, "Endorsement recorded. Thank you!")
@@ -211,21 +200,18 @@ func (ui *UI) EndorseNarrative() http.Handler {
 
 // LinkNarrativeInitiative adds an initiative to a narrative or removes it (staff).
 func (ui *UI) LinkNarrativeInitiative() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		ref := r.PathValue("ref")
 		if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		initiative := strings.TrimSpace(r.PostForm.Get("initiative"))
 		on := r.PostForm.Get("on") != "0"
 		if initiative == "" {
-			ui.narrativeFailed(w, r, fieldProblem("initiative", "choose an initiative"), "link")
-			return
+			return ui.narrativeFailed(w, r, fieldProblem("initiative", "choose an initiative"), "link")
 		}
 		if err := ui.app.LinkInitiative(r.Context(), user(r), ref, initiative, on); err != nil {
-			ui.narrativeFailed(w, r, err, "link")
-			return
+			return ui.narrativeFailed(w, r, err, "link")
 		}
 		if on {
 			ui.flash(r, "The initiative now belongs to this narrative.")
@@ -233,6 +219,7 @@ func (ui *UI) LinkNarrativeInitiative() http.Handler {
 			ui.flash(r, "The initiative no longer belongs to this narrative.")
 		}
 		redirect(w, r, "/narratives/"+url.PathEscape(ref)+"#initiatives")
+		return nil
 	})
 }
 
@@ -249,50 +236,48 @@ func narrativeInput(r *http.Request) model.NarrativeInput {
 
 // NewNarrativeForm shows an empty narrative form (staff).
 func (ui *UI) NewNarrativeForm() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if !user(r).IsAdmin() {
-			ui.Error(w, r, denied(r, "Only the host organization's staff write narratives."))
-			return
+			return denied(r, "Only the host organization's staff write narratives.")
 		}
 		p := ui.page(r, "New narrative", "narratives", narrativeForm{New: true})
 		p.Form = url.Values{"public": {"1"}}
 		ui.render(w, r, http.StatusOK, "narrative_form", p)
+		return nil
 	})
 }
 
 // CreateNarrative handles the new-narrative form.
 func (ui *UI) CreateNarrative() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if !user(r).IsAdmin() {
-			ui.Error(w, r, denied(r, "Only the host organization's staff write narratives."))
-			return
+			return denied(r, "Only the host organization's staff write narratives.")
 		}
 		p := ui.page(r, "New narrative", "narratives", narrativeForm{New: true})
 		if err := parseForm(r); err != nil {
 			ui.formFailed(w, r, err, "narrative_form", p)
-			return
+			return nil
 		}
 		n, err := ui.app.CreateNarrative(r.Context(), user(r), narrativeInput(r))
 		if err != nil {
 			ui.formFailed(w, r, err, "narrative_form", p)
-			return
+			return nil
 		}
 		ui.flash(r, "The narrative “"+n.Title+"” was added. Link the initiatives that serve it below.")
 		redirect(w, r, "/narratives/"+n.Slug)
+		return nil
 	})
 }
 
 // EditNarrativeForm shows the edit form (staff).
 func (ui *UI) EditNarrativeForm() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		n, err := ui.app.GetNarrative(r.Context(), user(r), r.PathValue("ref"))
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if !user(r).IsAdmin() {
-			ui.Error(w, r, denied(r, "Only the host organization's staff edit narratives."))
-			return
+			return denied(r, "Only the host organization's staff edit narratives.")
 		}
 		p := ui.page(r, "Edit "+n.Title, "narratives", narrativeForm{Slug: n.Slug})
 		p.Form = url.Values{"title": {n.Title}, "slug": {n.Slug}, "summary": {n.Summary}, "story": {n.Story}, "gaps": {n.Gaps},
@@ -301,29 +286,30 @@ func (ui *UI) EditNarrativeForm() http.Handler {
 			p.Form.Set("public", "1")
 		}
 		ui.render(w, r, http.StatusOK, "narrative_form", p)
+		return nil
 	})
 }
 
 // UpdateNarrative handles the edit form.
 func (ui *UI) UpdateNarrative() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		ref := r.PathValue("ref")
 		if !user(r).IsAdmin() {
-			ui.Error(w, r, denied(r, "Only the host organization's staff edit narratives."))
-			return
+			return denied(r, "Only the host organization's staff edit narratives.")
 		}
 		p := ui.page(r, "Edit narrative", "narratives", narrativeForm{Slug: ref})
 		if err := parseForm(r); err != nil {
 			ui.formFailed(w, r, err, "narrative_form", p)
-			return
+			return nil
 		}
 		version, _ := strconv.ParseInt(r.PostForm.Get("version"), 10, 64)
 		n, err := ui.app.UpdateNarrative(r.Context(), user(r), ref, version, narrativeInput(r))
 		if err != nil {
 			ui.formFailed(w, r, err, "narrative_form", p)
-			return
+			return nil
 		}
 		ui.flash(r, "Saved your changes to “"+n.Title+"”.")
 		redirect(w, r, "/narratives/"+n.Slug)
+		return nil
 	})
 }

@@ -87,13 +87,13 @@ func (ui *UI) notificationsPage(r *http.Request, form map[string][]string) (*Pag
 
 // Notifications shows the person's notification preferences.
 func (ui *UI) Notifications() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		p, err := ui.notificationsPage(r, nil)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		ui.render(w, r, http.StatusOK, "notifications", p)
+		return nil
 	})
 }
 
@@ -102,14 +102,12 @@ var problemIndex = regexp.MustCompile(`^preferences\[([0-9]+)\]\.`)
 
 // SaveNotifications saves the whole preferences form at once.
 func (ui *UI) SaveNotifications() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := requireUser(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		var prefs []model.Preference
 		var fields []string
@@ -126,13 +124,11 @@ func (ui *UI) SaveNotifications() http.Handler {
 		}
 		if err := ui.app.SetPreferences(r.Context(), user(r), prefs); err != nil {
 			if !inputProblem(err) {
-				ui.Error(w, r, err)
-				return
+				return err
 			}
 			p, perr := ui.notificationsPage(r, r.PostForm)
 			if perr != nil {
-				ui.Error(w, r, perr)
-				return
+				return perr
 			}
 			p.Message = "Please correct the choices marked below."
 			for _, f := range model.ErrorFields(err) {
@@ -145,10 +141,11 @@ func (ui *UI) SaveNotifications() http.Handler {
 				p.Errors[field] = f.Message
 			}
 			ui.render(w, r, http.StatusUnprocessableEntity, "notifications", p)
-			return
+			return nil
 		}
 		ui.flash(r, "Your notification choices are saved.")
 		redirect(w, r, "/account/notifications")
+		return nil
 	})
 }
 
@@ -179,15 +176,16 @@ func (ui *UI) unsubscribeFailed(w http.ResponseWriter, r *http.Request, err erro
 // UnsubscribePage is where the unsubscribe link of every email leads: it
 // changes nothing until the button is pressed.
 func (ui *UI) UnsubscribePage() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		token := r.PathValue("token")
 		u, err := ui.app.CheckUnsubscribe(r.Context(), token)
 		if err != nil {
 			ui.unsubscribeFailed(w, r, err)
-			return
+			return nil
 		}
 		w.Header().Set("Referrer-Policy", "no-referrer")
 		ui.render(w, r, http.StatusOK, "unsubscribe", ui.page(r, "Unsubscribe", "", unsubscribeData{Token: token, Email: maskEmail(u.Email)}))
+		return nil
 	})
 }
 
@@ -195,13 +193,14 @@ func (ui *UI) UnsubscribePage() http.Handler {
 // RFC 8058 one-click requests that mail providers send without a browser
 // (List-Unsubscribe=One-Click); no session is needed.
 func (ui *UI) Unsubscribe() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		u, err := ui.app.Unsubscribe(r.Context(), r.PathValue("token"))
 		if err != nil {
 			ui.unsubscribeFailed(w, r, err)
-			return
+			return nil
 		}
 		w.Header().Set("Referrer-Policy", "no-referrer")
 		ui.render(w, r, http.StatusOK, "unsubscribe", ui.page(r, "Unsubscribed", "", unsubscribeData{Done: true, Email: maskEmail(u.Email)}))
+		return nil
 	})
 }

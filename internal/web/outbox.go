@@ -80,13 +80,13 @@ func (ui *UI) outboxPage(r *http.Request) (*Page, error) {
 // AdminOutbox shows the delivery queue: counts, messages by status with
 // their attempts and errors, retries, and the site-wide hooks.
 func (ui *UI) AdminOutbox() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		p, err := ui.outboxPage(r)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		ui.render(w, r, http.StatusOK, "admin_outbox", p)
+		return nil
 	})
 }
 
@@ -103,20 +103,17 @@ type outboxMessageData struct {
 
 // AdminOutboxMessage shows one message as it was (or will be) sent.
 func (ui *UI) AdminOutboxMessage() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := app.RequireAdmin(user(r)); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
-		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		id, err := pathID(r, "id")
 		if err != nil {
-			ui.Error(w, r, model.Errorf(model.ENotFound, "No such message."))
-			return
+			return err
 		}
 		m, attempts, err := ui.app.OutboxMessage(r.Context(), user(r), id)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		d := outboxMessageData{Message: m, Attempts: attempts, Mail: ui.cfg.Mail, MailDir: ui.mailDir()}
 		for k, v := range m.Headers {
@@ -143,25 +140,23 @@ func (ui *UI) AdminOutboxMessage() http.Handler {
 		w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "+
 			"frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
 		ui.render(w, r, http.StatusOK, "admin_outbox_message", ui.page(r, m.Subject, "admin", d))
+		return nil
 	})
 }
 
 // AdminOutboxRetry puts one failed message (id) or all of them back in the queue.
 func (ui *UI) AdminOutboxRetry() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := app.RequireAdmin(user(r)); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		id, _ := strconv.ParseInt(r.PostForm.Get("id"), 10, 64)
 		n, err := ui.app.RetryOutbox(r.Context(), user(r), id)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		switch {
 		case n == 0:
@@ -173,48 +168,50 @@ func (ui *UI) AdminOutboxRetry() http.Handler {
 		}
 		if id != 0 {
 			redirect(w, r, "/admin/outbox/"+strconv.FormatInt(id, 10))
-			return
+			return nil
 		}
 		redirect(w, r, "/admin/outbox?status=pending")
+		return nil
 	})
 }
 
 // AdminAddHook connects the whole site (every event) to a Slack channel or
 // a webhook.
 func (ui *UI) AdminAddHook() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := app.RequireAdmin(user(r)); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		f := r.PostForm
 		if _, err := ui.app.AddHook(r.Context(), user(r), "", f.Get("kind"), strings.TrimSpace(f.Get("url")), f.Get("secret")); err != nil {
 			p, perr := ui.outboxPage(r)
 			if perr != nil {
-				ui.Error(w, r, perr)
-				return
+				return perr
 			}
 			ui.inlineFailed(w, r, err, "hook", "admin_outbox", p)
-			return
+			return nil
 		}
 		ui.flash(r, "Connected: every event is posted there from now on.")
 		redirect(w, r, "/admin/outbox#hooks")
+		return nil
 	})
 }
 
 // AdminRemoveHook disconnects a hook.
 func (ui *UI) AdminRemoveHook() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r, "id")
+		if err != nil {
+			return err
+		}
 		if err := ui.app.RemoveHook(r.Context(), user(r), id); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		ui.flash(r, "Disconnected.")
 		redirect(w, r, "/admin/outbox#hooks")
+		return nil
 	})
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 
 	"consortia/internal/app"
@@ -19,31 +18,30 @@ type peopleData struct {
 
 // People lists people (signed-in users only).
 func (ui *UI) People() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		f := model.PeopleFilter{Query: strings.TrimSpace(r.URL.Query().Get("q")), Page: model.Page{Number: pageParam(r), Size: 24}}
 		items, total, err := ui.app.ListPeople(r.Context(), user(r), f)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		d := peopleData{Items: items, Total: total, Page: f.Page.Normalize().Number, Pages: f.Page.Pages(total), Query: f.Query}
 		ui.render(w, r, http.StatusOK, "people", ui.page(r, "People", "people", d))
+		return nil
 	})
 }
 
 // Person shows one person and their communities.
 func (ui *UI) Person() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r, "id")
 		if err != nil {
-			ui.Error(w, r, model.Errorf(model.ENotFound, "No such person."))
-			return
+			return err
 		}
 		p, err := ui.app.GetPerson(r.Context(), user(r), id)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		ui.render(w, r, http.StatusOK, "person", ui.page(r, p.Name, "people", p))
+		return nil
 	})
 }

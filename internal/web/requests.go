@@ -27,9 +27,9 @@ type requestData struct {
 
 func (ui *UI) requestPage(r *http.Request) (*Page, error) {
 	ctx, u := r.Context(), user(r)
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r, "id")
 	if err != nil {
-		return nil, model.Errorf(model.ENotFound, "No such request.")
+		return nil, err
 	}
 	req, err := ui.app.GetRequest(ctx, u, id)
 	if err != nil {
@@ -67,44 +67,41 @@ func (ui *UI) requestPage(r *http.Request) (*Page, error) {
 // Request shows a request: the question, its answers and who gave which,
 // with buttons for the reader's own answer.
 func (ui *UI) Request() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		p, err := ui.requestPage(r)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		ui.render(w, r, http.StatusOK, "request", p)
+		return nil
 	})
 }
 
 // AnswerRequest records the signed-in reader's answer.
 func (ui *UI) AnswerRequest() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := requireUser(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
-		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		id, err := pathID(r, "id")
 		if err != nil {
-			ui.Error(w, r, model.Errorf(model.ENotFound, "No such request."))
-			return
+			return err
 		}
 		answer := r.PostForm.Get("answer")
 		if err := ui.app.Answer(r.Context(), user(r), id, answer); err != nil {
 			p, perr := ui.requestPage(r)
 			if perr != nil {
-				ui.Error(w, r, perr)
-				return
+				return perr
 			}
 			ui.inlineFailed(w, r, err, "answer", "request", p)
-			return
+			return nil
 		}
 		ui.flash(r, "Thank you: your answer “"+answer+"” is recorded.")
 		redirect(w, r, "/requests/"+strconv.FormatInt(id, 10))
+		return nil
 	})
 }
 
@@ -139,37 +136,39 @@ func (ui *UI) answerLinkFailed(w http.ResponseWriter, r *http.Request, token str
 // records nothing — mail scanners follow links — and asks the person to
 // confirm with a button.
 func (ui *UI) AnswerLinkPage() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		token := r.PathValue("token")
 		req, person, answer, err := ui.app.CheckAnswerLink(r.Context(), token)
 		if err != nil {
 			ui.answerLinkFailed(w, r, token, err)
-			return
+			return nil
 		}
 		d := answerData{Token: token, Request: req, Answer: answer, Person: person.Name, SignedIn: user(r) != nil}
 		// Links in email must not leak through the Referer of later clicks.
 		w.Header().Set("Referrer-Policy", "no-referrer")
 		ui.render(w, r, http.StatusOK, "answer", ui.page(r, "Confirm your answer", "", d))
+		return nil
 	})
 }
 
 // AnswerLink records a one-click answer after the confirmation. The token
 // is the credential: it works without signing in.
 func (ui *UI) AnswerLink() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		token := r.PathValue("token")
 		_, person, _, err := ui.app.CheckAnswerLink(r.Context(), token)
 		if err != nil {
 			ui.answerLinkFailed(w, r, token, err)
-			return
+			return nil
 		}
 		req, answer, err := ui.app.AnswerByLink(r.Context(), token)
 		if err != nil {
 			ui.answerLinkFailed(w, r, token, err)
-			return
+			return nil
 		}
 		d := answerData{Request: req, Answer: answer, Person: person.Name, Done: true, SignedIn: user(r) != nil}
 		w.Header().Set("Referrer-Policy", "no-referrer")
 		ui.render(w, r, http.StatusOK, "answer", ui.page(r, "Thank you", "", d))
+		return nil
 	})
 }

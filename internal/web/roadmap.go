@@ -211,6 +211,21 @@ func inputProblem(err error) bool {
 	return false
 }
 
+// pageFailed shows a page again, loaded by load, after one of its small
+// forms failed with invalid input (see inlineFailed); any other failure is
+// returned for the handler's error page.
+func (ui *UI) pageFailed(w http.ResponseWriter, r *http.Request, err error, form, name string, load func() (*Page, error)) error {
+	if !inputProblem(err) {
+		return err
+	}
+	p, perr := load()
+	if perr != nil {
+		return perr
+	}
+	ui.inlineFailed(w, r, err, form, name, p)
+	return nil
+}
+
 // inlineFailed re-renders a page after one of its small forms failed. The
 // page holds several forms, so errors and submitted values are keyed
 // "form.field"; p.Errors[form] holds the message shown beside that form.
@@ -437,15 +452,14 @@ func (ui *UI) filterChoices(r *http.Request) ([]model.TagCount, []*model.Narrati
 // Roadmap shows the initiatives by status: candidates, upcoming, in flight
 // and done. Visitors see public initiatives only.
 func (ui *UI) Roadmap() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		ctx, u := r.Context(), user(r)
 		q := r.URL.Query()
 		d := roadmapData{Theme: q.Get("theme"), Narrative: q.Get("narrative"), Consortium: q.Get("consortium"), SignedIn: u != nil}
 		d.Filtered = d.Theme != "" || d.Narrative != "" || d.Consortium != ""
 		var err error
 		if d.Themes, d.Narratives, d.Consortia, err = ui.filterChoices(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		base := initiativeFilter(q, d.Narratives, d.Consortia)
 		keep := url.Values{}
@@ -464,8 +478,7 @@ func (ui *UI) Roadmap() http.Handler {
 			f.Status = col.Key
 			f.Page = model.Page{Size: roadmapColumnSize}
 			if col.Items, col.Total, err = ui.app.ListInitiatives(ctx, u, f); err != nil {
-				ui.Error(w, r, err)
-				return
+				return err
 			}
 			if col.Total > len(col.Items) {
 				more := url.Values{}
@@ -478,6 +491,7 @@ func (ui *UI) Roadmap() http.Handler {
 			d.Columns = append(d.Columns, col)
 		}
 		ui.render(w, r, http.StatusOK, "roadmap", ui.page(r, "Roadmap", "roadmap", d))
+		return nil
 	})
 }
 
@@ -491,7 +505,7 @@ type deliveredData struct {
 // first. Delivered work rolls out to every member community. ?n= limits
 // the list (the dashboard loads the first few with htmx).
 func (ui *UI) Delivered() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		u := user(r)
 		n, err := strconv.Atoi(r.URL.Query().Get("n"))
 		if err != nil || n < 1 || n > model.MaxPageSize {
@@ -499,11 +513,11 @@ func (ui *UI) Delivered() http.Handler {
 		}
 		list, total, err := ui.recentlyDelivered(r.Context(), u, n)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		d := deliveredData{Items: list, Total: total, SignedIn: u != nil}
 		ui.render(w, r, http.StatusOK, "delivered", ui.page(r, "Recently delivered", "roadmap", d))
+		return nil
 	})
 }
 

@@ -151,13 +151,13 @@ func (ui *UI) roundsPage(r *http.Request) (*Page, error) {
 // ConsortiumRounds lists a consortium's prioritization rounds, with the
 // staff form to open one.
 func (ui *UI) ConsortiumRounds() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		p, err := ui.roundsPage(r)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		ui.render(w, r, http.StatusOK, "rounds", p)
+		return nil
 	})
 }
 
@@ -225,14 +225,12 @@ func roundInput(f url.Values) (model.RoundInput, error) {
 
 // CreateRound handles the new-round form (staff).
 func (ui *UI) CreateRound() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := requireUser(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		in, err := roundInput(r.PostForm)
 		if err == nil {
@@ -241,19 +239,18 @@ func (ui *UI) CreateRound() http.Handler {
 				ui.flash(r, "“"+rd.Title+"” is set up: member communities with the react & prioritize role can vote from "+
 					rd.OpensAt.Format("2 Jan 2006 15:04 MST")+" until "+rd.ClosesAt.Format("2 Jan 2006 15:04 MST")+".")
 				redirect(w, r, fmt.Sprintf("/rounds/%d", rd.ID))
-				return
+				return nil
 			}
 		}
 		if !inputProblem(err) {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		p, perr := ui.roundsPage(r)
 		if perr != nil {
-			ui.Error(w, r, perr)
-			return
+			return perr
 		}
 		ui.inlineFailed(w, r, err, "round", "rounds", p)
+		return nil
 	})
 }
 
@@ -272,7 +269,7 @@ func (ui *UI) roundFormPage(r *http.Request) (*Page, error) {
 	if !u.IsAdmin() {
 		return nil, denied(r, "Only the host organization's staff can change prioritization rounds.")
 	}
-	id, err := ui.roundID(r)
+	id, err := pathID(r, "id")
 	if err != nil {
 		return nil, err
 	}
@@ -318,35 +315,32 @@ func roundValues(rd *model.Round) url.Values {
 // EditRoundForm shows a round's edit form (staff); once a ballot is cast
 // the page explains that the round can no longer change.
 func (ui *UI) EditRoundForm() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		p, err := ui.roundFormPage(r)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		p.Form = roundValues(p.Data.(*roundFormData).Round)
 		if f := filteredForm(r.URL.Query(), ""); f != nil {
 			p.Form = f
 		}
 		ui.render(w, r, http.StatusOK, "round_form", p)
+		return nil
 	})
 }
 
 // UpdateRound handles a round's edit form (staff).
 func (ui *UI) UpdateRound() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := requireUser(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		p, err := ui.roundFormPage(r)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		d := p.Data.(*roundFormData)
 		in, err := roundInput(r.PostForm)
@@ -356,13 +350,14 @@ func (ui *UI) UpdateRound() http.Handler {
 				ui.flash(r, "Saved “"+rd.Title+"”: voting runs from "+rd.OpensAt.Format("2 Jan 2006 15:04 MST")+
 					" until "+rd.ClosesAt.Format("2 Jan 2006 15:04 MST")+".")
 				redirect(w, r, fmt.Sprintf("/rounds/%d", rd.ID))
-				return
+				return nil
 			}
 		}
 		if model.ErrorCode(err) == model.EConflict {
 			d.Locked = true
 		}
 		ui.formFailed(w, r, err, "round_form", p)
+		return nil
 	})
 }
 
@@ -423,9 +418,9 @@ type driverRow struct {
 
 func (ui *UI) roundPage(r *http.Request, failed string) (*Page, error) {
 	ctx, u := r.Context(), user(r)
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r, "id")
 	if err != nil {
-		return nil, model.Errorf(model.ENotFound, "There is no round %q.", r.PathValue("id"))
+		return nil, err
 	}
 	v, err := ui.app.GetRound(ctx, u, id)
 	if err != nil {
@@ -646,58 +641,37 @@ func ballotInput(rd *model.Round, f url.Values) (model.BallotInput, error) {
 // Round shows a round: its state, the candidates with their drivers, the
 // ballots the reader can cast and, when visible, the explained result.
 func (ui *UI) Round() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		p, err := ui.roundPage(r, "")
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		ui.render(w, r, http.StatusOK, "round", p)
+		return nil
 	})
 }
 
 // roundFailed shows the round again after one of its forms failed.
-func (ui *UI) roundFailed(w http.ResponseWriter, r *http.Request, err error, form string) {
-	if !inputProblem(err) {
-		ui.Error(w, r, err)
-		return
-	}
-	p, perr := ui.roundPage(r, form)
-	if perr != nil {
-		ui.Error(w, r, perr)
-		return
-	}
-	ui.inlineFailed(w, r, err, form, "round", p)
-}
-
-func (ui *UI) roundID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		return 0, model.Errorf(model.ENotFound, "There is no round %q.", r.PathValue("id"))
-	}
-	return id, nil
+func (ui *UI) roundFailed(w http.ResponseWriter, r *http.Request, err error, form string) error {
+	return ui.pageFailed(w, r, err, form, "round", func() (*Page, error) { return ui.roundPage(r, form) })
 }
 
 // CastBallot handles a community's ballot form.
 func (ui *UI) CastBallot() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := requireUser(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
-		id, err := ui.roundID(r)
+		id, err := pathID(r, "id")
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		rd, err := ui.app.GetRound(r.Context(), user(r), id)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		community := r.PathValue("community")
 		form := "ballot_" + community
@@ -706,8 +680,7 @@ func (ui *UI) CastBallot() http.Handler {
 			err = ui.app.CastBallot(r.Context(), user(r), id, community, b)
 		}
 		if err != nil {
-			ui.roundFailed(w, r, err, form)
-			return
+			return ui.roundFailed(w, r, err, form)
 		}
 		name := community
 		for _, vt := range rd.Voters {
@@ -717,6 +690,7 @@ func (ui *UI) CastBallot() http.Handler {
 		}
 		ui.flash(r, "The ballot of "+name+" is recorded. You can change it until the round closes on "+rd.ClosesAt.Format("2 Jan 2006 15:04 MST")+".")
 		redirect(w, r, fmt.Sprintf("/rounds/%d#ballots", id))
+		return nil
 	})
 }
 
@@ -787,43 +761,38 @@ func (ui *UI) CloseRound() http.Handler {
 }
 
 func (ui *UI) roundAction(form string, do func(r *http.Request, id int64) (string, error)) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := requireUser(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
-		id, err := ui.roundID(r)
+		id, err := pathID(r, "id")
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		msg, err := do(r, id)
 		if err != nil {
-			ui.roundFailed(w, r, err, form)
-			return
+			return ui.roundFailed(w, r, err, form)
 		}
 		ui.flash(r, msg)
 		redirect(w, r, fmt.Sprintf("/rounds/%d#results", id))
+		return nil
 	})
 }
 
 // ExportBallots downloads a closed round's anonymized ballots: "json" (the
 // project's format) or "preflib" (a PrefLib ordinal file).
 func (ui *UI) ExportBallots(format string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := ui.roundID(r)
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r, "id")
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		name, body, err := ui.app.ExportBallots(r.Context(), user(r), id, format)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		ct := "application/json"
 		if format == "preflib" {
@@ -833,6 +802,7 @@ func (ui *UI) ExportBallots(format string) http.Handler {
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 		w.Header().Set("Cache-Control", "no-store")
 		_, _ = w.Write(body)
+		return nil
 	})
 }
 

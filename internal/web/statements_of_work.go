@@ -55,8 +55,7 @@ func (ui *UI) CreateStatementOfWork() http.Handler {
 		ref := r.PathValue("ref")
 		st, err := ui.app.CreateStatementOfWork(r.Context(), user(r), ref, model.StatementInput{Timeline: r.PostForm.Get("timeline"), Notes: r.PostForm.Get("notes")})
 		if err != nil {
-			ui.initiativeFailed(w, r, err, "sow")
-			return nil
+			return ui.initiativeFailed(w, r, err, "sow")
 		}
 		ui.flash(r, "Version "+strconv.Itoa(st.Version)+" of the statement of work is ready for the co-funders.")
 		redirect(w, r, "/initiatives/"+url.PathEscape(ref)+"#statement-of-work")
@@ -73,12 +72,10 @@ func (ui *UI) AcknowledgeStatementOfWork() http.Handler {
 		ref := r.PathValue("ref")
 		version, _ := strconv.Atoi(r.PostForm.Get("version"))
 		if version < 1 {
-			ui.initiativeFailed(w, r, fieldProblem("version", "choose the version you acknowledge"), "ack")
-			return nil
+			return ui.initiativeFailed(w, r, fieldProblem("version", "choose the version you acknowledge"), "ack")
 		}
 		if err := ui.app.AcknowledgeStatementOfWork(r.Context(), user(r), ref, version, r.PostForm.Get("community")); err != nil {
-			ui.initiativeFailed(w, r, err, "ack")
-			return nil
+			return ui.initiativeFailed(w, r, err, "ack")
 		}
 		ui.flash(r, "Acknowledged. Thank you!")
 		redirect(w, r, "/initiatives/"+url.PathEscape(ref)+"#statement-of-work")

@@ -7,7 +7,8 @@ func (ui *UI) Static() http.Handler { return ui.static }
 
 // Favicon serves the site icon.
 func (ui *UI) Favicon() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/static/icon.svg", http.StatusMovedPermanently)
+		return nil
 	})
 }

@@ -224,45 +224,43 @@ func (ui *UI) updatesPage(r *http.Request) (*Page, error) {
 // Updates lists the updates for all member communities and those of the
 // consortia the reader can see, with the staff form to post one.
 func (ui *UI) Updates() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		p, err := ui.updatesPage(r)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		ui.render(w, r, http.StatusOK, "updates", p)
+		return nil
 	})
 }
 
 // PostUpdate posts an update from the updates page: for all member
 // communities, or for the consortium chosen.
 func (ui *UI) PostUpdate() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err := requireUser(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		if err := parseForm(r); err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		consortium := r.PostForm.Get("consortium")
 		e, msg, err := ui.postUpdate(r, consortium)
 		if err != nil {
 			p, perr := ui.updatesPage(r)
 			if perr != nil {
-				ui.Error(w, r, perr)
-				return
+				return perr
 			}
 			ui.inlineFailed(w, r, err, "update", "updates", p)
-			return
+			return nil
 		}
 		ui.flash(r, msg)
 		if consortium != "" {
 			redirect(w, r, "/consortia/"+url.PathEscape(consortium)+"#update-"+strconv.FormatInt(e.ID, 10))
-			return
+			return nil
 		}
 		redirect(w, r, "/updates#update-"+strconv.FormatInt(e.ID, 10))
+		return nil
 	})
 }
 
@@ -278,7 +276,10 @@ func (ui *UI) AddConsortiumHook() http.Handler {
 // RemoveConsortiumHook disconnects a Slack channel or webhook (staff).
 func (ui *UI) RemoveConsortiumHook() http.Handler {
 	return ui.consortiumAction("hook", "#hooks", func(r *http.Request) (string, error) {
-		id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		id, err := pathID(r, "id")
+		if err != nil {
+			return "", err
+		}
 		return "Disconnected.", ui.app.RemoveHook(r.Context(), user(r), id)
 	})
 }
@@ -360,30 +361,29 @@ func (ui *UI) writeUpdatesFeed(w http.ResponseWriter, r *http.Request, title, se
 // UpdatesFeed is /updates.atom: the updates for all member communities and
 // those of the consortia the reader can see (public ones for visitors).
 func (ui *UI) UpdatesFeed() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		events, err := ui.app.UpdatesFeed(r.Context(), user(r), feedSize)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		ui.writeUpdatesFeed(w, r, "Updates · consortia", "/updates.atom", "/updates", events)
+		return nil
 	})
 }
 
 // ConsortiumUpdatesFeed is /consortia/{ref}/updates.atom.
 func (ui *UI) ConsortiumUpdatesFeed() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		ref := r.PathValue("ref")
 		v, err := ui.app.GetConsortium(r.Context(), user(r), ref)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		events, err := ui.app.Updates(r.Context(), user(r), ref, feedSize)
 		if err != nil {
-			ui.Error(w, r, err)
-			return
+			return err
 		}
 		ui.writeUpdatesFeed(w, r, "Updates of "+v.Name+" · consortia", "/consortia/"+v.Slug+"/updates.atom", "/consortia/"+v.Slug+"#updates", events)
+		return nil
 	})
 }

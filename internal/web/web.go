@@ -274,8 +274,8 @@ func (ui *UI) Error(w http.ResponseWriter, r *http.Request, err error) {
 
 // NotFound answers unknown pages.
 func (ui *UI) NotFound() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ui.Error(w, r, model.Errorf(model.ENotFound, "There is no page at %s.", r.URL.Path))
+	return ui.handle(func(w http.ResponseWriter, r *http.Request) error {
+		return model.Errorf(model.ENotFound, "There is no page at %s.", r.URL.Path)
 	})
 }
 
